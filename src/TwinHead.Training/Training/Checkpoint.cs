@@ -1,0 +1,156 @@
+using System.IO.Compression;
+using System.Text.Json;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using TwinHead.Core.Models;
+using TwinHead.Training.Models;
+
+namespace TwinHead.Training.Training;
+
+/// <summary>Where training stood when a checkpoint was written, for resuming and for reports.</summary>
+/// <param name="Epoch">Number of completed epochs.</param>
+/// <param name="GlobalStep">Number of optimiser steps taken.</param>
+/// <param name="BestScore">Best validation selection score so far (F1 of head 1, or macro F1).</param>
+/// <param name="BestEpoch">Epoch of <paramref name="BestScore"/>.</param>
+public sealed record TrainerState(int Epoch, long GlobalStep, double BestScore, int BestEpoch);
+
+/// <summary>A checkpoint read back: the model with its weights and everything the file says about itself.</summary>
+/// <param name="Model">The rebuilt network with loaded weights, in eval mode.</param>
+/// <param name="Options">The options that build this model.</param>
+/// <param name="Metadata">Self-description (preprocessing, labels, thresholds, config hash).</param>
+/// <param name="State">Training progress, when the file carries it.</param>
+/// <param name="OptimizerState">Serialized optimiser state (TorchSharp format), when the file carries it.</param>
+public sealed record LoadedCheckpoint(BuiltModel Model, ModelOptions Options, ModelMetadata Metadata, TrainerState? State, byte[]? OptimizerState) : IDisposable
+{
+    /// <inheritdoc />
+    public void Dispose() => Model.Dispose();
+}
+
+/// <summary>
+/// The TwinHead checkpoint: one ZIP file holding <c>metadata.json</c>, <c>model.json</c> (the builder options),
+/// <c>state_dict.pt</c> (PyTorch format, so <c>torch.load</c> reads it after unzipping), and for resumable checkpoints
+/// <c>trainer_state.json</c> and <c>optimizer.bin</c>. Written to a temporary file and renamed, so a crash never leaves
+/// a half-written checkpoint behind.
+/// </summary>
+public static class CheckpointFile
+{
+    private const string MetadataEntry = "metadata.json";
+    private const string ModelEntry = "model.json";
+    private const string StateDictEntry = "state_dict.pt";
+    private const string TrainerStateEntry = "trainer_state.json";
+    private const string OptimizerEntry = "optimizer.bin";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>Writes a checkpoint atomically.</summary>
+    public static void Save(string path, BuiltModel model, ModelOptions options, ModelMetadata metadata,
+        TrainerState? state = null, TorchSharp.Modules.OptimizerHelper? optimizer = null)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var file = File.Create(temp))
+            using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
+            {
+                WriteText(zip, MetadataEntry, metadata.ToJson());
+                WriteText(zip, ModelEntry, JsonSerializer.Serialize(options, Json));
+                using (var weights = zip.CreateEntry(StateDictEntry, CompressionLevel.NoCompression).Open())
+                {
+                    using var buffer = new MemoryStream();
+                    model.Network.save_py(buffer);
+                    buffer.Position = 0;
+                    buffer.CopyTo(weights);
+                }
+                if (state is not null) WriteText(zip, TrainerStateEntry, JsonSerializer.Serialize(state, Json));
+                if (optimizer is not null)
+                {
+                    var optimizerTemp = temp + ".optim";
+                    try
+                    {
+                        optimizer.save_state_dict(optimizerTemp);
+                        using var entry = zip.CreateEntry(OptimizerEntry, CompressionLevel.Fastest).Open();
+                        using var source = File.OpenRead(optimizerTemp);
+                        source.CopyTo(entry);
+                    }
+                    finally
+                    {
+                        File.Delete(optimizerTemp);
+                    }
+                }
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>Reads a checkpoint and rebuilds its model; throws <see cref="InvalidDataException"/> naming the file and what is wrong.</summary>
+    public static LoadedCheckpoint Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: checkpoint not found", path);
+        ZipArchive zip;
+        try { zip = ZipFile.OpenRead(path); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: not a TwinHead checkpoint (not a ZIP file: {e.Message})", e); }
+        using (zip)
+        {
+            var metadata = ModelMetadata.FromJson(ReadText(zip, MetadataEntry, path), path);
+            var options = JsonSerializer.Deserialize<ModelOptions>(ReadText(zip, ModelEntry, path))
+                ?? throw new InvalidDataException($"{path}: {ModelEntry} is empty");
+            BuiltModel model;
+            try { model = ModelRegistry.Create(options); }
+            catch (ArgumentException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+            try
+            {
+                using var weights = new MemoryStream(ReadBytes(zip, StateDictEntry, path));
+                model.Network.load_py(weights, strict: true);
+            }
+            catch (Exception e) when (e is not InvalidDataException)
+            {
+                model.Dispose();
+                throw new InvalidDataException($"{path}: weights do not fit a {options.Architecture} {options.Backbone} model: {e.Message}", e);
+            }
+            model.Network.eval();
+            var state = zip.GetEntry(TrainerStateEntry) is null ? null
+                : JsonSerializer.Deserialize<TrainerState>(ReadText(zip, TrainerStateEntry, path));
+            var optimizer = zip.GetEntry(OptimizerEntry) is null ? null : ReadBytes(zip, OptimizerEntry, path);
+            return new LoadedCheckpoint(model, options, metadata, state, optimizer);
+        }
+    }
+
+    /// <summary>Restores optimiser state saved in a checkpoint.</summary>
+    public static void RestoreOptimizer(TorchSharp.Modules.OptimizerHelper optimizer, byte[] state)
+    {
+        var temp = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(temp, state);
+            optimizer.load_state_dict(temp);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private static void WriteText(ZipArchive zip, string name, string text)
+    {
+        using var writer = new StreamWriter(zip.CreateEntry(name, CompressionLevel.Fastest).Open());
+        writer.Write(text);
+    }
+
+    private static byte[] ReadBytes(ZipArchive zip, string name, string path)
+    {
+        var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"{path}: checkpoint has no {name}; is it a TwinHead checkpoint?");
+        using var stream = entry.Open();
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private static string ReadText(ZipArchive zip, string name, string path) =>
+        System.Text.Encoding.UTF8.GetString(ReadBytes(zip, name, path));
+}
