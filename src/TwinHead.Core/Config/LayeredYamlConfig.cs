@@ -32,29 +32,34 @@ public static class LayeredYamlConfig
     /// <param name="overrides"><c>dotted.key=value</c> strings.</param>
     public static T Resolve<T>(string? yamlPath, IEnumerable<string> overrides) where T : new()
     {
+        if (yamlPath is not null && !File.Exists(yamlPath)) throw new ConfigException($"config file '{yamlPath}' not found");
+        return ResolveText<T>(yamlPath is null ? null : File.ReadAllText(yamlPath), yamlPath ?? "defaults", overrides);
+    }
+
+    /// <summary>Resolves <typeparamref name="T"/> from its defaults, YAML text (named <paramref name="source"/> in errors) and overrides.</summary>
+    public static T ResolveText<T>(string? yaml, string source, IEnumerable<string> overrides) where T : new()
+    {
         var tree = ToTree(new T());
-        if (yamlPath is not null)
+        if (yaml is not null)
         {
-            if (!File.Exists(yamlPath)) throw new ConfigException($"config file '{yamlPath}' not found");
             var stream = new YamlStream();
             try
             {
-                using var reader = new StreamReader(yamlPath);
-                stream.Load(reader);
+                stream.Load(new StringReader(yaml));
             }
             catch (YamlException e)
             {
-                throw new ConfigException($"{yamlPath}:{e.Start.Line}: YAML syntax error: {e.InnerException?.Message ?? e.Message}", e);
+                throw new ConfigException($"{source}:{e.Start.Line}: YAML syntax error: {e.InnerException?.Message ?? e.Message}", e);
             }
             if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is not YamlScalarNode { Value: null or "" })
             {
                 if (stream.Documents[0].RootNode is not YamlMappingNode root)
-                    throw new ConfigException($"{yamlPath}: the top level must be a mapping of keys to values");
-                Merge(tree, root, "", yamlPath);
+                    throw new ConfigException($"{source}: the top level must be a mapping of keys to values");
+                Merge(tree, root, "", source);
             }
         }
         foreach (var o in overrides) ApplyOverride(tree, o);
-        return FromTree<T>(tree, yamlPath);
+        return FromTree<T>(tree, source);
     }
 
     /// <summary>Applies overrides to an existing config (e.g. one saved in a run folder).</summary>

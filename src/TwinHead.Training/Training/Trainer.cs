@@ -151,7 +151,7 @@ public sealed class Trainer(ITrainingObserver observer)
             Extra = new Dictionary<string, string> { ["run"] = Path.GetFileName(run.Path), ["dataset"] = config.Data.Root, ["head_design"] = new HeadDesign(config.Model.HeadChannels, config.Model.SharedHeadConv).Name },
         };
 
-        using var tensorboard = config.Tensorboard ? torch.utils.tensorboard.SummaryWriter(run.TensorboardPath) : null;
+        var tensorboard = config.Tensorboard ? torch.utils.tensorboard.SummaryWriter(run.TensorboardPath) : null;
         observer.OnStart(run, config, train.Count, val.Count, steps, state.Epoch + 1);
         run.Log($"training {model.Architecture.Name} {model.Backbone} ({model.ParameterCount:N0} parameters) on {train.Count} images, validating on {val.Count}; config {configHash}");
         var summaries = new List<EpochSummary>();
