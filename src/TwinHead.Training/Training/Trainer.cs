@@ -129,7 +129,7 @@ public sealed class Trainer(ITrainingObserver observer)
             observer.OnMessage($"initialised weights from {config.Model.Init}");
         }
 
-        var optimizer = torch.optim.Adam(model.Network.parameters(), config.Optim.Lr, weight_decay: config.Optim.WeightDecay);
+        var optimizer = CreateOptimizer(model, config.Optim);
         if (optimizerState is not null) CheckpointFile.RestoreOptimizer(optimizer, optimizerState);
         var scheduler = torch.optim.lr_scheduler.StepLR(optimizer, config.Optim.StepSize, config.Optim.Gamma);
         for (var e = 0; e < state.Epoch; e++) scheduler.step();
@@ -231,6 +231,28 @@ public sealed class Trainer(ITrainingObserver observer)
         var total = counts.Sum();
         return counts.Select(c => c == 0 ? 0f : (float)total / (present * c)).ToArray();
     }
+
+    /// <summary>
+    /// Adam over all parameters; with <see cref="OptimConfig.BackboneLrScale"/> != 1, two groups: the heads at <c>optim.lr</c>
+    /// (first, so the logged rate is theirs) and the backbone at <c>optim.lr</c> · scale.
+    /// </summary>
+    public static TorchSharp.Modules.Adam CreateOptimizer(BuiltModel model, OptimConfig optim)
+    {
+        if (optim.BackboneLrScale == 1.0)
+            return torch.optim.Adam(model.Network.parameters(), optim.Lr, weight_decay: optim.WeightDecay);
+        var parameters = model.Network.named_parameters().ToArray();
+        var backbone = parameters.Where(p => IsBackboneParameter(model.Architecture, p.name)).Select(p => p.parameter).ToArray();
+        var heads = parameters.Where(p => !IsBackboneParameter(model.Architecture, p.name)).Select(p => p.parameter).ToArray();
+        return torch.optim.Adam(new[]
+        {
+            new TorchSharp.Modules.Adam.ParamGroup(heads, optim.Lr, weight_decay: optim.WeightDecay),
+            new TorchSharp.Modules.Adam.ParamGroup(backbone, optim.Lr * optim.BackboneLrScale, weight_decay: optim.WeightDecay),
+        }, optim.Lr, weight_decay: optim.WeightDecay);
+    }
+
+    /// <summary>Whether a parameter belongs to the backbone: <c>base_model.*</c> in two-headed models, all but <c>fc.*</c> in three-output ones.</summary>
+    public static bool IsBackboneParameter(Architecture architecture, string name) =>
+        architecture == Architecture.TwoHeaded ? name.StartsWith("base_model.", StringComparison.Ordinal) : !name.StartsWith("fc.", StringComparison.Ordinal);
 
     private static void CopyWeights(BuiltModel source, BuiltModel target)
     {

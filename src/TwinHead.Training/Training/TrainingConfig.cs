@@ -64,6 +64,7 @@ public sealed record TrainingConfig
         Check(Optim.Epochs is >= 1 and <= 10_000, "optim.epochs", Optim.Epochs, "must be in 1..10000");
         Check(Optim.StepSize >= 1, "optim.step_size", Optim.StepSize, "must be >= 1");
         Check(Optim.Gamma is > 0 and <= 1, "optim.gamma", Optim.Gamma, "must be in (0, 1]");
+        Check(Optim.BackboneLrScale is >= 0 and <= 10, "optim.backbone_lr_scale", Optim.BackboneLrScale, "must be in 0..10");
         Check(Loss.LabelSmoothing is >= 0 and < 1, "loss.label_smoothing", Loss.LabelSmoothing, "must be in [0, 1)");
         Check(Loss.ScreenWeight >= 0 && Loss.NotDocumentWeight >= 0 && Loss.ScreenWeight + Loss.NotDocumentWeight > 0,
             "loss.screen_weight", Loss.ScreenWeight, "head weights must be >= 0 and not both 0");
@@ -197,6 +198,12 @@ public sealed record OptimConfig
 
     /// <summary>Epochs.</summary>
     public int Epochs { get; init; } = 9;
+
+    /// <summary>
+    /// Learning rate of the backbone relative to <see cref="Lr"/> (reference 1: one rate for all). Below 1 fine-tunes a
+    /// pretrained backbone gently while the heads learn at the full rate; 0 freezes it.
+    /// </summary>
+    public double BackboneLrScale { get; init; } = 1.0;
 }
 
 /// <summary>Loss settings.</summary>
