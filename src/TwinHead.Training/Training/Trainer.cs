@@ -129,6 +129,9 @@ public sealed class Trainer(ITrainingObserver observer)
             observer.OnMessage($"initialised weights from {config.Model.Init}");
         }
 
+        using var distiller = config.Distill.IsEnabled() ? new Distillation.Distiller(config.Distill, spec) : null;
+        if (distiller is not null)
+            observer.OnMessage($"distilling from {config.Distill.Teacher} ({distiller.Teacher.Architecture.Name} {distiller.Teacher.Backbone}), T {config.Distill.Temperature}, alpha {config.Distill.Alpha}");
         var optimizer = CreateOptimizer(model, config.Optim);
         if (optimizerState is not null) CheckpointFile.RestoreOptimizer(optimizer, optimizerState);
         var scheduler = torch.optim.lr_scheduler.StepLR(optimizer, config.Optim.StepSize, config.Optim.Gamma);
@@ -150,6 +153,7 @@ public sealed class Trainer(ITrainingObserver observer)
             ConfigHash = configHash,
             Extra = new Dictionary<string, string> { ["run"] = Path.GetFileName(run.Path), ["dataset"] = config.Data.Root, ["head_design"] = new HeadDesign(config.Model.HeadChannels, config.Model.SharedHeadConv).Name },
         };
+        if (distiller is not null) metadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["distilled_from"] = Path.GetFullPath(config.Distill.Teacher) } };
 
         var tensorboard = config.Tensorboard ? torch.utils.tensorboard.SummaryWriter(run.TensorboardPath) : null;
         observer.OnStart(run, config, train.Count, val.Count, steps, state.Epoch + 1);
@@ -171,7 +175,8 @@ public sealed class Trainer(ITrainingObserver observer)
                     var x = tensor(batch.Pixels).view(batch.Count, 3, spec.Height, spec.Width);
                     var y = tensor(batch.Labels);
                     optimizer.zero_grad();
-                    var loss = model.Architecture.Loss(model.Network.call(x), y, lossSettings);
+                    var logits = model.Network.call(x);
+                    var loss = distiller is null ? model.Architecture.Loss(logits, y, lossSettings) : distiller.Compute(model, logits, x, y, lossSettings);
                     loss.backward();
                     optimizer.step();
                     lossSum += loss.item<float>() * batch.Count;

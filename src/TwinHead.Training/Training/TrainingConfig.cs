@@ -24,6 +24,9 @@ public sealed record TrainingConfig
     /// <summary>Loss.</summary>
     public LossConfig Loss { get; init; } = new();
 
+    /// <summary>Knowledge distillation from a teacher checkpoint (off by default).</summary>
+    public Distillation.DistillConfig Distill { get; init; } = new();
+
     /// <summary>Decision thresholds stored in the checkpoints (tune them later with <c>twinhead tune</c>).</summary>
     public ThresholdConfig Thresholds { get; init; } = new();
 
@@ -71,6 +74,9 @@ public sealed record TrainingConfig
         Check(Thresholds.Screen is >= 0 and <= 1, "thresholds.screen", Thresholds.Screen, "must be in [0, 1]");
         Check(Thresholds.NotDocument is >= 0 and <= 1, "thresholds.not_document", Thresholds.NotDocument, "must be in [0, 1]");
         Check(Threads is >= 0 and <= 256, "threads", Threads, "must be in 0..256");
+        Check(Distill.Temperature > 0, "distill.temperature", Distill.Temperature, "must be positive");
+        Check(Distill.Alpha is >= 0 and <= 1, "distill.alpha", Distill.Alpha, "must be in [0, 1]");
+        Check(!Distill.IsEnabled() || File.Exists(Distill.Teacher), "distill.teacher", Distill.Teacher, "no such checkpoint file");
         try { Architecture.Parse(Model.Architecture); }
         catch (ArgumentException e) { throw new ConfigException(e.Message); }
         if (!ModelRegistry.Backbones.Contains(Model.Backbone, StringComparer.OrdinalIgnoreCase))
