@@ -14,6 +14,12 @@ app.Configure(config =>
         .WithExample("train", "--config", "configs/default.yaml", "optim.epochs=3", "data.batch_size=64");
     config.AddCommand<EvalCommand>("eval")
         .WithDescription("Evaluate a checkpoint or run on a split: per-head metrics, 3-way confusion matrix, seed table columns.");
+    config.AddCommand<TuneCommand>("tune")
+        .WithDescription("Choose thresholds on validation data for a target screen precision and store them in the best checkpoint.");
+    config.AddCommand<ReportCommand>("report")
+        .WithDescription("Write report.html with plots (curves, precision-recall, sweeps, confusion matrices, misclassified gallery) for a run.");
+    config.AddCommand<CompareCommand>("compare")
+        .WithDescription("Train and evaluate the seed's grid (three-output/two-headed at 256/320) and print the seed's table.");
     config.AddCommand<SynthCommand>("synth")
         .WithDescription("Generate a synthetic dataset in the reference layout.");
     config.AddBranch("dataset", dataset =>
