@@ -65,6 +65,8 @@ public static class ImageDecoder
         if (length > limits.MaxBytes)
             throw new ImageDecodeException(path, ImageDecodeFailure.TooLarge,
                 $"the image is {length:N0} bytes, more than the limit of {limits.MaxBytes:N0}");
+        if (length > Array.MaxLength)
+            throw new ImageDecodeException(path, ImageDecodeFailure.TooLarge, $"the image is {length:N0} bytes, more than an array can hold");
         var bytes = GC.AllocateUninitializedArray<byte>((int)length);
         stream.ReadExactly(bytes);
         return Decode(bytes, minWidth, minHeight, limits, path);
@@ -83,6 +85,10 @@ public static class ImageDecoder
         var origin = codec.EncodedOrigin;
         bool swapsAxes = SwapsAxes(origin);
         var size = ChooseDecodeSize(codec, swapsAxes ? minHeight : minWidth, swapsAxes ? minWidth : minHeight);
+
+        if ((long)size.Width * size.Height * 3 > Array.MaxLength)
+            throw new ImageDecodeException(source, ImageDecodeFailure.TooLarge,
+                $"decoding {size.Width}x{size.Height} pixels would exceed the largest possible RGB buffer");
 
         // Premultiplied RGBA makes compositing over white a single add per channel; no colour space means no ICC conversion.
         var decodeInfo = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
