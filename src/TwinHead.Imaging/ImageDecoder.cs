@@ -83,7 +83,7 @@ public static class ImageDecoder
                 $"the header declares {info.Width}x{info.Height} = {declaredPixels:N0} pixels, more than the limit of {limits.MaxPixels:N0}");
 
         var origin = codec.EncodedOrigin;
-        bool swapsAxes = SwapsAxes(origin);
+        bool swapsAxes = PremultipliedRgba.SwapsAxes(origin);
         var size = ChooseDecodeSize(codec, swapsAxes ? minHeight : minWidth, swapsAxes ? minWidth : minHeight);
 
         if ((long)size.Width * size.Height * 3 > Array.MaxLength)
@@ -120,9 +120,6 @@ public static class ImageDecoder
         }
         return full;
     }
-
-    private static bool SwapsAxes(SKEncodedOrigin origin) =>
-        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
 
     private static ImageDecodeException DecodeFailure(SKCodecResult result, SKEncodedImageFormat format, string source)
     {
