@@ -11,8 +11,9 @@ namespace TwinHead.Imaging;
 /// <para>EXIF orientation is applied (all eight origins), fused into the RGBA to RGB pass so it costs no extra copy.</para>
 /// <para>Transparent pixels are composited over white: transparent images in this domain are mostly scans, forms and
 /// screenshots whose dark ink sits on a transparent background, which over black would become invisible; paper is white.</para>
-/// <para>JPEGs are decoded by libjpeg's DCT scaling at 1/8, 1/4 or 1/2 (the scales PIL's <c>draft</c> uses), the smallest
-/// whose size is still at least the requested minimum; this is the bulk of the speed on phone photos.</para>
+/// <para>JPEGs are decoded by libjpeg's DCT scaling at 1/8, 1/4 or 1/2, chosen by PIL <c>draft</c>'s rule (the largest
+/// reduction that the minimum size fits into a whole number of times), so the result is never smaller than the minimum
+/// and matches the reference pipeline; this is the bulk of the speed on phone photos.</para>
 /// <para>Embedded colour profiles are not applied (like PIL, so training data made by the Python reference matches).</para>
 /// <para>Truncated files are rejected (<see cref="ImageDecodeFailure.Corrupt"/>), as PIL does by default: a partially
 /// decoded photo would be classified with a filled-in band as though it were real content.</para>
@@ -107,14 +108,20 @@ public static class ImageDecoder
         }
     }
 
+    /// <summary>
+    /// PIL <c>draft</c>'s rule, so that our tensors match the reference pipeline's: the largest reduction a in {8, 4, 2}
+    /// with stored width >= a x minimum width and stored height >= a x minimum height; libjpeg then gives ceil(size / a).
+    /// </summary>
     private static SKSizeI ChooseDecodeSize(SKCodec codec, int minStoredWidth, int minStoredHeight)
     {
         var full = new SKSizeI(codec.Info.Width, codec.Info.Height);
         if (codec.EncodedFormat != SKEncodedImageFormat.Jpeg)
             return full;
-        foreach (int denominator in (ReadOnlySpan<int>)[8, 4, 2])
+        foreach (int reduction in (ReadOnlySpan<int>)[8, 4, 2])
         {
-            var scaled = codec.GetScaledDimensions(1f / denominator);
+            if (full.Width < (long)reduction * minStoredWidth || full.Height < (long)reduction * minStoredHeight)
+                continue;
+            var scaled = codec.GetScaledDimensions(1f / reduction);
             if (scaled.Width >= minStoredWidth && scaled.Height >= minStoredHeight && scaled.Width > 0 && scaled.Height > 0)
                 return scaled;
         }
