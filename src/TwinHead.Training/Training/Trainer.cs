@@ -217,13 +217,19 @@ public sealed class Trainer(ITrainingObserver observer)
         }
 
         Evaluation? test = null;
-        if (File.Exists(Core.Data.SplitNames.CsvPath(config.Data.Root, Core.Data.SplitNames.Test)) && File.Exists(run.BestCheckpoint))
+        if (File.Exists(run.BestCheckpoint))
         {
-            var testSet = ImageDataset.Load(config.Data.Root, Core.Data.SplitNames.Test, requireAllClasses: false);
             using var best = CheckpointFile.Load(run.BestCheckpoint);
-            test = Evaluator.Evaluate(best.Model, testSet, new BatchLoader(testSet, spec, limits, null, config.Seed), Math.Max(config.Data.BatchSize, 64), config.ToThresholds(), lossSettings, config.Data.Workers);
-            run.AppendMetrics(test.ToMetricRows(0));
-            run.Log($"test (best epoch {state.BestEpoch}): screen P {test.Report.ScreenClass.Precision:F4} R {test.Report.ScreenClass.Recall:F4}, 3-way acc {test.Report.ThreeWay.Accuracy:F4}");
+            var bestVal = Evaluator.Evaluate(best.Model, val, valLoader, Math.Max(config.Data.BatchSize, 64), config.ToThresholds(), lossSettings, config.Data.Workers);
+            PredictionFile.Write(PredictionFile.PathFor(run, val.Split), bestVal.Predictions);
+            if (File.Exists(Core.Data.SplitNames.CsvPath(config.Data.Root, Core.Data.SplitNames.Test)))
+            {
+                var testSet = ImageDataset.Load(config.Data.Root, Core.Data.SplitNames.Test, requireAllClasses: false);
+                test = Evaluator.Evaluate(best.Model, testSet, new BatchLoader(testSet, spec, limits, null, config.Seed), Math.Max(config.Data.BatchSize, 64), config.ToThresholds(), lossSettings, config.Data.Workers);
+                PredictionFile.Write(PredictionFile.PathFor(run, testSet.Split), test.Predictions);
+                run.AppendMetrics(test.ToMetricRows(0));
+                run.Log($"test (best epoch {state.BestEpoch}): screen P {test.Report.ScreenClass.Precision:F4} R {test.Report.ScreenClass.Recall:F4}, 3-way acc {test.Report.ThreeWay.Accuracy:F4}");
+            }
         }
         run.WriteStatus("complete", $"best epoch {state.BestEpoch}, score {state.BestScore:F4}");
         return new TrainingResult(run, summaries, state.BestScore, state.BestEpoch, test);
