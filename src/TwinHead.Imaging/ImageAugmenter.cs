@@ -62,6 +62,11 @@ public static class ImageAugmenter
         double radians = degrees * Math.PI / 180.0;
         double cos = Math.Cos(radians), sin = Math.Sin(radians);
         double cx = w / 2.0, cy = h / 2.0;
+        // Source positions in 16.16 fixed point, in pixel-index coordinates (pixel i centred at i): stepping by a
+        // constant per destination pixel keeps the inner loop to integer adds; rows start from an exact position.
+        const double one = 65536.0;
+        int stepX = (int)Math.Round(cos * one), stepY = (int)Math.Round(sin * one);
+        int minInside = -32768, maxX = (w << 16) - 32768, maxY = (h << 16) - 32768;
         var output = new byte[w * h * 3]; // zero: the black fill
         int rowBytes = w * 3;
         fixed (byte* src = image.Pixels)
@@ -70,24 +75,23 @@ public static class ImageAugmenter
             byte* d = dst;
             for (int y = 0; y < h; y++)
             {
-                double dy = y + 0.5 - cy;
-                // Source position in pixel-index coordinates (pixel i centred at i) for destination (x, y).
-                double sxRow = -sin * dy + cx - 0.5, syRow = cos * dy + cy - 0.5;
-                for (int x = 0; x < w; x++, d += 3)
+                double dy = y + 0.5 - cy, dx0 = 0.5 - cx;
+                int sx = (int)Math.Round((cos * dx0 - sin * dy + cx - 0.5) * one);
+                int sy = (int)Math.Round((sin * dx0 + cos * dy + cy - 0.5) * one);
+                for (int x = 0; x < w; x++, d += 3, sx += stepX, sy += stepY)
                 {
-                    double dx = x + 0.5 - cx;
-                    double sx = sxRow + cos * dx, sy = syRow + sin * dx;
-                    if (sx < -0.5 || sy < -0.5 || sx >= w - 0.5 || sy >= h - 0.5)
+                    if (sx < minInside || sy < minInside || sx >= maxX || sy >= maxY)
                         continue;
-                    int x0 = (int)Math.Floor(sx), y0 = (int)Math.Floor(sy);
-                    double fx = sx - x0, fy = sy - y0;
-                    int xa = Math.Max(x0, 0), xb = Math.Min(x0 + 1, w - 1);
-                    int ya = Math.Max(y0, 0), yb = Math.Min(y0 + 1, h - 1);
-                    byte* p00 = src + ya * rowBytes + xa * 3, p01 = src + ya * rowBytes + xb * 3;
-                    byte* p10 = src + yb * rowBytes + xa * 3, p11 = src + yb * rowBytes + xb * 3;
-                    double w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+                    int x0 = sx >> 16, y0 = sy >> 16;
+                    int fx = (sx >> 8) & 0xFF, fy = (sy >> 8) & 0xFF;
+                    int xa = Math.Max(x0, 0) * 3, xb = Math.Min(x0 + 1, w - 1) * 3;
+                    byte* rowA = src + Math.Max(y0, 0) * rowBytes, rowB = src + Math.Min(y0 + 1, h - 1) * rowBytes;
                     for (int c = 0; c < 3; c++)
-                        d[c] = (byte)(p00[c] * w00 + p01[c] * w01 + p10[c] * w10 + p11[c] * w11 + 0.5);
+                    {
+                        int upper = rowA[xa + c] * (256 - fx) + rowA[xb + c] * fx;
+                        int lower = rowB[xa + c] * (256 - fx) + rowB[xb + c] * fx;
+                        d[c] = (byte)((upper * (256 - fy) + lower * fy + 32768) >> 16);
+                    }
                 }
             }
         }

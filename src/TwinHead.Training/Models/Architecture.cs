@@ -4,6 +4,17 @@ using static TorchSharp.torch.nn;
 
 namespace TwinHead.Training.Models;
 
+/// <summary>Loss settings; defaults are the reference (label smoothing 0.1, head weights 2 and 1, no class weights).</summary>
+/// <param name="LabelSmoothing">Cross-entropy label smoothing.</param>
+/// <param name="ScreenWeight">Weight of head 1.</param>
+/// <param name="NotDocumentWeight">Weight of head 2.</param>
+/// <param name="ClassWeights">Optional per-class weights of the three-way label (length 3).</param>
+public sealed record LossSettings(double LabelSmoothing = 0.1, float ScreenWeight = 2f, float NotDocumentWeight = 1f, float[]? ClassWeights = null)
+{
+    /// <summary>The weight of a head's loss.</summary>
+    public float WeightOf(Head head) => head == Head.Screen ? ScreenWeight : NotDocumentWeight;
+}
+
 /// <summary>
 /// How a network's logits map to the two head probabilities and to the training loss. The two-headed network emits
 /// (N, 4) logits (screen pair, not-document pair); the three-output network emits (N, 3) class logits.
@@ -31,11 +42,7 @@ public abstract class Architecture
         ?? throw new ArgumentException($"model.architecture '{name}' is unknown; known: {string.Join(", ", All.Select(a => a.Name))}");
 
     /// <summary>Training loss for a batch of logits and three-way labels (int64, shape N).</summary>
-    /// <param name="logits">Network output.</param>
-    /// <param name="labels">Three-way labels.</param>
-    /// <param name="labelSmoothing">Cross-entropy label smoothing (reference 0.1).</param>
-    /// <param name="classWeights">Optional per-class weights of the three-way label (length 3), or null.</param>
-    public abstract Tensor Loss(Tensor logits, Tensor labels, double labelSmoothing, float[]? classWeights);
+    public abstract Tensor Loss(Tensor logits, Tensor labels, LossSettings settings);
 
     /// <summary>p(screen) and p(not_document) per sample, each shape N.</summary>
     public abstract (Tensor Screen, Tensor NotDocument) Probabilities(Tensor logits);
@@ -49,9 +56,10 @@ public abstract class Architecture
 
         public override int LogitCount => 4;
 
-        public override Tensor Loss(Tensor logits, Tensor labels, double labelSmoothing, float[]? classWeights)
+        public override Tensor Loss(Tensor logits, Tensor labels, LossSettings settings)
         {
             using var scope = NewDisposeScope();
+            var (labelSmoothing, classWeights) = (settings.LabelSmoothing, settings.ClassWeights);
             var total = zeros(1, dtype: logits.dtype).squeeze();
             foreach (var (head, index) in Head.Both.Select((h, i) => (h, i)))
             {
@@ -69,7 +77,7 @@ public abstract class Architecture
                     var weights = tensor(classWeights, device: logits.device).index_select(0, labels);
                     loss = (perSample * weights).sum() / weights.sum();
                 }
-                total = total + head.LossWeight * loss;
+                total = total + settings.WeightOf(head) * loss;
             }
             return total.MoveToOuterDisposeScope();
         }
@@ -93,11 +101,11 @@ public abstract class Architecture
 
         public override int LogitCount => DocumentClasses.Count;
 
-        public override Tensor Loss(Tensor logits, Tensor labels, double labelSmoothing, float[]? classWeights)
+        public override Tensor Loss(Tensor logits, Tensor labels, LossSettings settings)
         {
             using var scope = NewDisposeScope();
-            var weight = classWeights is null ? null : tensor(classWeights, device: logits.device);
-            return functional.cross_entropy(logits, labels, weight: weight, label_smoothing: labelSmoothing).MoveToOuterDisposeScope();
+            var weight = settings.ClassWeights is null ? null : tensor(settings.ClassWeights, device: logits.device);
+            return functional.cross_entropy(logits, labels, weight: weight, label_smoothing: settings.LabelSmoothing).MoveToOuterDisposeScope();
         }
 
         public override (Tensor Screen, Tensor NotDocument) Probabilities(Tensor logits)

@@ -58,10 +58,10 @@ public static class CheckpointFile
                 WriteText(zip, ModelEntry, JsonSerializer.Serialize(options, Json));
                 using (var weights = zip.CreateEntry(StateDictEntry, CompressionLevel.NoCompression).Open())
                 {
-                    using var buffer = new MemoryStream();
+                    // save_py closes the stream it writes; MemoryStream.ToArray still works after that.
+                    var buffer = new MemoryStream();
                     model.Network.save_py(buffer);
-                    buffer.Position = 0;
-                    buffer.CopyTo(weights);
+                    weights.Write(buffer.ToArray());
                 }
                 if (state is not null) WriteText(zip, TrainerStateEntry, JsonSerializer.Serialize(state, Json));
                 if (optimizer is not null)

@@ -1,0 +1,92 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TwinHead.Imaging;
+using TwinHead.Training.Data;
+using TwinHead.Training.Training;
+
+namespace TwinHead.Cli.Commands;
+
+/// <summary><c>twinhead eval CHECKPOINT_OR_RUN [--data ROOT] [--split test]</c>.</summary>
+public sealed class EvalCommand : Command<EvalCommand.Settings>
+{
+    /// <summary>Arguments.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>Checkpoint or run folder.</summary>
+        [CommandArgument(0, "<CHECKPOINT_OR_RUN>")]
+        [Description("A .ckpt file, or a run folder (its checkpoints/best.ckpt).")]
+        public string Model { get; init; } = "";
+
+        /// <summary>Dataset root.</summary>
+        [CommandOption("-d|--data <ROOT>")]
+        [Description("Dataset root; default: the run's data.root.")]
+        public string? Data { get; init; }
+
+        /// <summary>Split.</summary>
+        [CommandOption("-s|--split <SPLIT>")]
+        [Description("train, val, test, or a CSV path. Default: test.")]
+        public string Split { get; init; } = "test";
+
+        /// <summary>Latency sample size.</summary>
+        [CommandOption("--latency <N>")]
+        [Description("Images timed one by one for the latency column (0: skip). Default 50.")]
+        public int Latency { get; init; } = 50;
+
+        /// <summary>Batch size.</summary>
+        [CommandOption("--batch-size <N>")]
+        public int BatchSize { get; init; } = 64;
+
+        /// <summary>Threads.</summary>
+        [CommandOption("--threads <N>")]
+        [Description("TorchSharp threads (latency is measured with these). Default 1.")]
+        public int Threads { get; init; } = 1;
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var checkpointPath = ModelPaths.Checkpoint(settings.Model);
+        using var checkpoint = CheckpointFile.Load(checkpointPath);
+        TorchSharp.torch.set_num_threads(Math.Max(1, settings.Threads));
+        var root = settings.Data ?? ModelPaths.RunConfig(settings.Model)?.Data.Root
+            ?? throw new ArgumentException("--data is required when evaluating a checkpoint outside its run folder");
+        var dataset = ImageDataset.Load(root, settings.Split, requireAllClasses: false);
+        var spec = checkpoint.Metadata.Preprocessing;
+        var evaluation = Evaluator.Evaluate(checkpoint.Model, dataset, new BatchLoader(dataset, spec, ImageDecodeLimits.Default, null, 0), settings.BatchSize, checkpoint.Metadata.Thresholds);
+        var latency = settings.Latency > 0 ? Evaluator.MeasureLatency(checkpoint.Model, dataset, new ImagePreprocessor(spec), settings.Latency) : double.NaN;
+        ReportTables.Write(evaluation, $"{checkpointPath} on {dataset.Split}");
+        var screen = evaluation.Report.ScreenClass;
+        var seed = new Table().Title("seed table columns (screen class)").AddColumns("model (img size)", "precision", "recall", "latency (s)*", "parameters", "checkpoint");
+        seed.AddRow($"{checkpoint.Metadata.Architecture} ({spec.Width})", ReportTables.F(screen.Precision), ReportTables.F(screen.Recall),
+            double.IsNaN(latency) ? "-" : (latency / 1000).ToString("F4", System.Globalization.CultureInfo.InvariantCulture),
+            $"{checkpoint.Model.ParameterCount:N0}", $"{new FileInfo(checkpointPath).Length / 1e6:F2} MB");
+        AnsiConsole.Write(seed);
+        AnsiConsole.MarkupLine("[grey]* mean time for one image at batch 1 (TorchSharp eager), including decode, transforms and softmax[/]");
+        return 0;
+    }
+}
+
+/// <summary>Resolves a run folder or checkpoint argument.</summary>
+public static class ModelPaths
+{
+    /// <summary>The checkpoint a path names: a file, or a run folder's best checkpoint.</summary>
+    public static string Checkpoint(string path)
+    {
+        if (File.Exists(path)) return path;
+        if (Directory.Exists(path))
+        {
+            var best = Path.Combine(path, "checkpoints", "best.ckpt");
+            if (File.Exists(best)) return best;
+            throw new FileNotFoundException($"{path}: run folder has no checkpoints/best.ckpt", best);
+        }
+        throw new FileNotFoundException($"{path}: no such checkpoint or run folder", path);
+    }
+
+    /// <summary>The run config of a run folder, or of the run folder a checkpoint sits in; null when there is none.</summary>
+    public static TrainingConfig? RunConfig(string path)
+    {
+        var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(path)));
+        return folder is not null && File.Exists(Path.Combine(folder, "config.yaml")) ? RunFolder.Open(folder).ReadConfig() : null;
+    }
+}

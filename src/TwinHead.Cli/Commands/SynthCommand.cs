@@ -1,0 +1,81 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TwinHead.Core.Labels;
+using TwinHead.Synthetic;
+
+namespace TwinHead.Cli.Commands;
+
+/// <summary><c>twinhead synth --out DIR --count N [--seed S] [--size WxH] [--version realistic|procedural]</c>.</summary>
+public sealed class SynthCommand : Command<SynthCommand.Settings>
+{
+    /// <summary>Arguments.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>Output folder.</summary>
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Output dataset folder (must be empty or new unless --force).")]
+        public string Out { get; init; } = "data/synthetic";
+
+        /// <summary>Image count.</summary>
+        [CommandOption("-n|--count <N>")]
+        public int Count { get; init; } = 600;
+
+        /// <summary>Seed.</summary>
+        [CommandOption("--seed <S>")]
+        public int Seed { get; init; } = 42;
+
+        /// <summary>Size.</summary>
+        [CommandOption("--size <WxH>")]
+        [Description("Image size, e.g. 320x320.")]
+        public string Size { get; init; } = "320x320";
+
+        /// <summary>Generator version.</summary>
+        [CommandOption("--version <VERSION>")]
+        [Description("realistic (default) or procedural.")]
+        public string Version { get; init; } = "realistic";
+
+        /// <summary>Overwrite.</summary>
+        [CommandOption("--force")]
+        public bool Force { get; init; }
+
+        /// <summary>Extra photo folders.</summary>
+        [CommandOption("--photos <DIR>")]
+        [Description("Folder of the user's own non-document photos to use as content (repeatable).")]
+        public string[] Photos { get; init; } = [];
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var options = Options(settings);
+        var result = Generate(options, cancellationToken);
+        var table = new Table().AddColumns("class", "images");
+        foreach (var (label, count) in result.PerClass.OrderBy(kv => kv.Key)) table.AddRow(DocumentClasses.NameOf(label), $"{count}");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"{result.Images} images in {result.Elapsed.TotalSeconds:F1} s ({result.Images / result.Elapsed.TotalSeconds:F1} images/s) -> [bold]{result.OutputDirectory}[/]");
+        return 0;
+    }
+
+    /// <summary>Generates with a progress bar.</summary>
+    public static SynthResult Generate(SynthOptions options, CancellationToken cancellationToken) =>
+        AnsiConsole.Progress().AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"generating {options.Count} {options.Version} images", maxValue: options.Count);
+                return new SyntheticDatasetGenerator(options).Generate(new Progress<int>(done => task.Value = done), cancellationToken);
+            });
+
+    private static SynthOptions Options(Settings s)
+    {
+        var parts = s.Size.ToLowerInvariant().Split('x');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out var w) || !int.TryParse(parts[1], out var h) || w < 16 || h < 16 || w > 4096 || h > 4096)
+            throw new ArgumentException($"--size '{s.Size}' must look like WIDTHxHEIGHT with each in 16..4096, e.g. 320x320");
+        if (!Enum.TryParse<GeneratorVersion>(s.Version, ignoreCase: true, out var version))
+            throw new ArgumentException($"--version '{s.Version}' must be one of: {string.Join(", ", Enum.GetNames<GeneratorVersion>().Select(n => n.ToLowerInvariant()))}");
+        if (s.Count < 3) throw new ArgumentException($"--count {s.Count} must be at least 3 (one image per class)");
+        foreach (var dir in s.Photos.Where(d => !Directory.Exists(d))) throw new DirectoryNotFoundException($"--photos '{dir}' does not exist");
+        return new SynthOptions(s.Out, s.Count, s.Seed, w, h, Version: version, Overwrite: s.Force, ExtraPhotoDirectories: s.Photos.Length > 0 ? s.Photos : null);
+    }
+}

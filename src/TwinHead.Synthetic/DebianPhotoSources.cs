@@ -1,0 +1,49 @@
+namespace TwinHead.Synthetic;
+
+/// <summary>
+/// Folders where Debian packages install photographs and wallpapers whose licences allow reuse (see
+/// THIRD-PARTY-DATA.md and tools/install-data-packages.sh). Images are found at run time, never committed.
+/// The <c>darknet</c> package's images are excluded on purpose: they are in the real validation set.
+/// </summary>
+public static class DebianPhotoSources
+{
+    /// <summary>Folders searched by default, in this order.</summary>
+    public static IReadOnlyList<string> KnownFolders { get; } =
+    [
+        "/usr/share/backgrounds",
+        "/usr/share/wallpapers",
+        "/usr/share/images/desktop-base",
+        "/usr/share/desktop-base",
+        "/usr/share/games/pysolfc/tiles",
+        "/usr/share/gimp/2.0/images",
+        "/usr/share/doc/imagemagick-6-common/html/images",
+        "/usr/share/pixmaps/backgrounds",
+    ];
+
+    private static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".webp"];
+
+    /// <summary>The known folders that exist on this machine.</summary>
+    public static IReadOnlyList<string> Discover() => KnownFolders.Where(Directory.Exists).ToArray();
+
+    /// <summary>
+    /// Photo files (JPEG, PNG, WebP of at least <paramref name="minBytes"/> bytes) under the given folders, recursively,
+    /// sorted by path so that a seed picks the same photo on every run. Folders named darknet are skipped.
+    /// </summary>
+    public static IReadOnlyList<string> FindPhotos(IEnumerable<string> folders, long minBytes = 20_000)
+    {
+        var files = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var folder in folders)
+        {
+            if (!Directory.Exists(folder)) continue;
+            var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MaxRecursionDepth = 6 };
+            foreach (var file in Directory.EnumerateFiles(folder, "*", options))
+            {
+                if (file.Contains("darknet", StringComparison.OrdinalIgnoreCase)) continue;
+                if (!Extensions.Contains(Path.GetExtension(file).ToLowerInvariant())) continue;
+                if (new FileInfo(file).Length < minBytes) continue;
+                files.Add(file);
+            }
+        }
+        return files.ToArray();
+    }
+}

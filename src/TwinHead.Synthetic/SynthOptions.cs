@@ -1,0 +1,50 @@
+using TwinHead.Core.Labels;
+
+namespace TwinHead.Synthetic;
+
+/// <summary>Which renderer draws the images.</summary>
+public enum GeneratorVersion
+{
+    /// <summary>v1: simple flat drawings, fast; the quickstart default.</summary>
+    Procedural,
+
+    /// <summary>v2: scenes rendered and then "photographed" (perspective, lighting, sub-pixel moire, sensor, JPEG).</summary>
+    Realistic,
+}
+
+/// <summary>Options of a synthetic dataset. The defaults are the reference recipe.</summary>
+/// <param name="OutputDirectory">Dataset root; must be empty or absent unless <paramref name="Overwrite"/>.</param>
+/// <param name="Count">Total number of images, spread evenly over the three classes.</param>
+/// <param name="Seed">Master seed; every image derives its own seed from (seed, index).</param>
+/// <param name="Width">Image width in pixels.</param>
+/// <param name="Height">Image height in pixels.</param>
+/// <param name="TrainFraction">Share of each class written to <c>train.csv</c>.</param>
+/// <param name="ValFraction">Share of each class written to <c>val.csv</c>; the rest goes to <c>test.csv</c>.</param>
+/// <param name="Parallelism">Worker threads; 0 means <see cref="Environment.ProcessorCount"/>.</param>
+/// <param name="Version">Renderer version.</param>
+/// <param name="JpegQualityMin">Lowest JPEG quality drawn (inclusive), the same range for every class.</param>
+/// <param name="JpegQualityMax">Highest JPEG quality drawn (inclusive).</param>
+/// <param name="Overwrite">Replace the generator's own outputs in a non-empty output directory.</param>
+/// <param name="ExtraPhotoDirectories">Folders of real photos used for "not a document" scenes and screen content;
+/// null means the Debian folders found by <see cref="DebianPhotoSources.Discover"/>, an empty list means none.</param>
+public sealed record SynthOptions(
+    string OutputDirectory,
+    int Count = 600,
+    int Seed = 42,
+    int Width = 320,
+    int Height = 320,
+    double TrainFraction = 0.7,
+    double ValFraction = 0.15,
+    int Parallelism = 0,
+    GeneratorVersion Version = GeneratorVersion.Realistic,
+    int JpegQualityMin = 70,
+    int JpegQualityMax = 95,
+    bool Overwrite = false,
+    IReadOnlyList<string>? ExtraPhotoDirectories = null);
+
+/// <summary>What a generation run produced.</summary>
+/// <param name="Images">Number of images written.</param>
+/// <param name="PerClass">Images written per class.</param>
+/// <param name="Elapsed">Wall-clock time of the run.</param>
+/// <param name="OutputDirectory">Dataset root (full path).</param>
+public sealed record SynthResult(int Images, IReadOnlyDictionary<DocumentClass, int> PerClass, TimeSpan Elapsed, string OutputDirectory);

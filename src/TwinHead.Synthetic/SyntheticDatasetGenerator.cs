@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Text;
+using SkiaSharp;
+using TwinHead.Core.Data;
+using TwinHead.Core.Labels;
+
+namespace TwinHead.Synthetic;
+
+/// <summary>
+/// Writes a synthetic three-class dataset in the reference layout: class folders of JPEGs, stratified
+/// <c>train.csv</c>/<c>val.csv</c>/<c>test.csv</c>, and <c>generator.csv</c> recording each image's seed and cues.
+/// Every image is drawn from its own seed derived from (seed, index), so output is identical whatever the thread timing.
+/// </summary>
+public sealed class SyntheticDatasetGenerator
+{
+    /// <summary>File name of the per-image record of seeds and cue parameters.</summary>
+    public const string GeneratorCsvName = "generator.csv";
+
+    private readonly SynthOptions options;
+
+    /// <summary>Creates a generator; the options are checked here, so bad values fail before any file is touched.</summary>
+    public SyntheticDatasetGenerator(SynthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        this.options = options;
+    }
+
+    /// <summary>Generates the dataset. Reports the number of images finished so far to <paramref name="progress"/>.</summary>
+    /// <exception cref="IOException">The output directory is not empty and <see cref="SynthOptions.Overwrite"/> is false.</exception>
+    public SynthResult Generate(IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var root = Path.GetFullPath(options.OutputDirectory);
+        PrepareOutputDirectory(root);
+        var photos = options.Version == GeneratorVersion.Realistic
+            ? PhotoLibrary.FromFolders(options.ExtraPhotoDirectories ?? DebianPhotoSources.Discover())
+            : PhotoLibrary.Empty;
+
+        var plan = Enumerable.Range(0, options.Count).Select(PlanItem).ToArray();
+        var records = new string[options.Count][];
+        var done = 0;
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount,
+            CancellationToken = cancellationToken,
+        };
+        Parallel.For(0, options.Count, parallel, i =>
+        {
+            var item = plan[i];
+            var (bitmap, cues) = SampleRenderer.Render(item.Label, item.Seed, options.Width, options.Height, options.Version, photos,
+                options.JpegQualityMin, options.JpegQualityMax);
+            using (bitmap)
+            {
+                var bytes = JpegBytes(bitmap, cues.JpegQuality);
+                WriteAtomically(Path.Combine(root, item.RelativePath), bytes);
+            }
+            records[i] = cues.ToRow(item.RelativePath, (int)item.Label, item.Seed, options.Version);
+            progress?.Report(Interlocked.Increment(ref done));
+        });
+
+        WriteGeneratorCsv(Path.Combine(root, GeneratorCsvName), records);
+        WriteSplits(root, plan);
+        var perClass = DocumentClasses.All.ToDictionary(c => c, c => plan.Count(p => p.Label == c));
+        return new SynthResult(options.Count, perClass, stopwatch.Elapsed, root);
+    }
+
+    /// <summary>
+    /// Renders one image (without JPEG compression) deterministically from its seed, using the Debian photo folders found on
+    /// this machine for the photographic content.
+    /// </summary>
+    public static SKBitmap RenderSample(DocumentClass label, int seed, int width, int height, GeneratorVersion version)
+    {
+        if (width < 16 || height < 16) throw new ArgumentOutOfRangeException(nameof(width), $"image size {width}x{height} is below the 16x16 minimum");
+        var photos = version == GeneratorVersion.Realistic ? PhotoLibrary.Default : PhotoLibrary.Empty;
+        return SampleRenderer.Render(label, unchecked((ulong)seed), width, height, version, photos, 70, 95).Bitmap;
+    }
+
+    internal static byte[] JpegBytes(SKBitmap bitmap, int quality)
+    {
+        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, quality)
+            ?? throw new InvalidOperationException("SkiaSharp could not encode a JPEG");
+        return data.ToArray();
+    }
+
+    private readonly record struct PlannedItem(int Index, DocumentClass Label, ulong Seed, string RelativePath);
+
+    private PlannedItem PlanItem(int index)
+    {
+        // Round-robin labels keep the classes balanced (they differ by at most one image).
+        var label = DocumentClasses.All[index % DocumentClasses.Count];
+        var prefix = label switch { DocumentClass.Document => "d", DocumentClass.NotDocument => "n", _ => "s" };
+        var path = $"{DocumentClasses.FolderOf(label)}/{prefix}_{index:000000}.jpg";
+        return new PlannedItem(index, label, SampleRandom.Derive(options.Seed, index), path);
+    }
+
+    private void PrepareOutputDirectory(string root)
+    {
+        if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
+        {
+            if (!options.Overwrite)
+            {
+                throw new IOException($"Output directory '{root}' is not empty; choose an empty directory or set Overwrite to replace a generated dataset.");
+            }
+            foreach (var c in DocumentClasses.All)
+            {
+                var folder = Path.Combine(root, DocumentClasses.FolderOf(c));
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            }
+            foreach (var name in new[] { "train.csv", "val.csv", "test.csv", GeneratorCsvName })
+            {
+                File.Delete(Path.Combine(root, name));
+            }
+        }
+        foreach (var c in DocumentClasses.All) Directory.CreateDirectory(Path.Combine(root, DocumentClasses.FolderOf(c)));
+    }
+
+    private void WriteSplits(string root, PlannedItem[] plan)
+    {
+        var splits = new List<PlannedItem>[] { [], [], [] };
+        foreach (var c in DocumentClasses.All)
+        {
+            var items = plan.Where(p => p.Label == c).ToArray();
+            var rng = new SampleRandom(SampleRandom.Derive(options.Seed, (int)c, stream: 0x5911));
+            for (var i = items.Length - 1; i > 0; i--)
+            {
+                var j = rng.Index(i + 1);
+                (items[i], items[j]) = (items[j], items[i]);
+            }
+            var train = (int)Math.Round(items.Length * options.TrainFraction, MidpointRounding.AwayFromZero);
+            var val = Math.Min(items.Length - train, (int)Math.Round(items.Length * options.ValFraction, MidpointRounding.AwayFromZero));
+            splits[0].AddRange(items[..train]);
+            splits[1].AddRange(items[train..(train + val)]);
+            splits[2].AddRange(items[(train + val)..]);
+        }
+        string[] names = ["train", "val", "test"];
+        for (var s = 0; s < 3; s++)
+        {
+            SplitCsv.Write(Path.Combine(root, names[s] + ".csv"), splits[s].OrderBy(p => p.Index).Select(p => (p.RelativePath, p.Label)));
+        }
+    }
+
+    private static void WriteGeneratorCsv(string path, string[][] records)
+    {
+        var sb = new StringBuilder();
+        sb.Append(string.Join(',', SampleCues.Columns)).Append('\n');
+        foreach (var record in records) sb.Append(string.Join(',', record.Select(Quote))).Append('\n');
+        WriteAtomically(path, new UTF8Encoding(false).GetBytes(sb.ToString()));
+    }
+
+    private static string Quote(string field) =>
+        field.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static void Validate(SynthOptions o)
+    {
+        if (string.IsNullOrWhiteSpace(o.OutputDirectory)) throw new ArgumentException("OutputDirectory is empty.", nameof(o.OutputDirectory));
+        if (o.Count < 1) throw new ArgumentOutOfRangeException(nameof(o.Count), o.Count, "Count must be at least 1.");
+        if (o.Width < 16 || o.Height < 16 || o.Width > 8192 || o.Height > 8192)
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.Width), $"image size {o.Width}x{o.Height} must be between 16 and 8192 pixels per side.");
+        }
+        if (o.TrainFraction < 0 || o.ValFraction < 0 || o.TrainFraction + o.ValFraction > 1 + 1e-9)
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.TrainFraction), $"TrainFraction {o.TrainFraction} and ValFraction {o.ValFraction} must be >= 0 and sum to at most 1.");
+        }
+        if (o.Parallelism < 0) throw new ArgumentOutOfRangeException(nameof(o.Parallelism), o.Parallelism, "Parallelism must be >= 0 (0 = all cores).");
+        if (o.JpegQualityMin < 1 || o.JpegQualityMax > 100 || o.JpegQualityMin > o.JpegQualityMax)
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.JpegQualityMin), $"JPEG quality range {o.JpegQualityMin}..{o.JpegQualityMax} must lie within 1..100 with min <= max.");
+        }
+        if (!Enum.IsDefined(o.Version)) throw new ArgumentOutOfRangeException(nameof(o.Version), o.Version, "unknown generator version");
+    }
+}

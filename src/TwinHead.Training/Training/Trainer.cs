@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using TorchSharp;
+using TwinHead.Core.Config;
+using TwinHead.Core.Labels;
+using TwinHead.Core.Models;
+using TwinHead.Imaging;
+using TwinHead.Training.Data;
+using TwinHead.Training.Models;
+using static TorchSharp.torch;
+
+namespace TwinHead.Training.Training;
+
+/// <summary>Progress of one optimiser step.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="Epochs">Total epochs.</param>
+/// <param name="Step">1-based step within the epoch.</param>
+/// <param name="Steps">Steps in the epoch.</param>
+/// <param name="Loss">Running mean training loss of the epoch.</param>
+/// <param name="ImagesPerSecond">Training throughput of the epoch so far, loading included.</param>
+public sealed record StepProgress(int Epoch, int Epochs, int Step, int Steps, double Loss, double ImagesPerSecond);
+
+/// <summary>What an epoch achieved.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="TrainLoss">Mean training loss.</param>
+/// <param name="Validation">Validation evaluation.</param>
+/// <param name="Score">Selection score (validation F1 of head 1, or macro F1).</param>
+/// <param name="IsBest">Whether this epoch's checkpoint became best.</param>
+/// <param name="ImagesPerSecond">Training throughput, loading included.</param>
+/// <param name="LearningRate">Learning rate used in the epoch.</param>
+/// <param name="Elapsed">Wall time of the epoch (training and validation).</param>
+public sealed record EpochSummary(int Epoch, double TrainLoss, Evaluation Validation, double Score, bool IsBest, double ImagesPerSecond, double LearningRate, TimeSpan Elapsed);
+
+/// <summary>Receives training progress (the CLI draws a progress bar from it; tests record it).</summary>
+public interface ITrainingObserver
+{
+    /// <summary>Training is about to start.</summary>
+    void OnStart(RunFolder run, TrainingConfig config, int trainImages, int valImages, int stepsPerEpoch, int firstEpoch);
+
+    /// <summary>After each optimiser step.</summary>
+    void OnStep(StepProgress progress);
+
+    /// <summary>After each epoch's validation.</summary>
+    void OnEpoch(EpochSummary summary);
+
+    /// <summary>A line for the user.</summary>
+    void OnMessage(string message);
+}
+
+/// <summary>The outcome of a training run.</summary>
+/// <param name="Run">Run folder.</param>
+/// <param name="Epochs">Summaries of the epochs trained in this call.</param>
+/// <param name="BestScore">Best validation selection score.</param>
+/// <param name="BestEpoch">Its epoch.</param>
+/// <param name="Test">Evaluation of the best checkpoint on the test split, when the dataset has one.</param>
+public sealed record TrainingResult(RunFolder Run, IReadOnlyList<EpochSummary> Epochs, double BestScore, int BestEpoch, Evaluation? Test);
+
+/// <summary>
+/// Trains a model with the reference recipe by default: Adam, StepLR, label-smoothed cross-entropy (2 · head 1 + head 2),
+/// best checkpoint by validation F1 of head 1, a resumable last checkpoint after every epoch.
+/// </summary>
+public sealed class Trainer(ITrainingObserver observer)
+{
+    /// <summary>Starts a new run with <paramref name="config"/>.</summary>
+    public TrainingResult Train(TrainingConfig config, CancellationToken cancellationToken = default)
+    {
+        config.Validate();
+        var (train, val) = LoadData(config);
+        var name = config.Name.Length > 0 ? config.Name : $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{config.Model.Architecture}";
+        var run = RunFolder.Create(config.Output, name);
+        run.WriteConfig(config);
+        run.WriteStatus("running");
+        return Run(run, config, train, val, resumeFrom: null, cancellationToken);
+    }
+
+    /// <summary>Continues the run in <paramref name="runPath"/> from its last checkpoint, with its saved config.</summary>
+    public TrainingResult Resume(string runPath, CancellationToken cancellationToken = default)
+    {
+        var run = RunFolder.Open(runPath);
+        var config = run.ReadConfig().Validate();
+        if (!File.Exists(run.LastCheckpoint)) throw new FileNotFoundException($"{runPath}: nothing to resume (no checkpoints/last.ckpt)", run.LastCheckpoint);
+        var (train, val) = LoadData(config);
+        run.WriteStatus("running", "resumed");
+        return Run(run, config, train, val, run.LastCheckpoint, cancellationToken);
+    }
+
+    private static (ImageDataset Train, ImageDataset Val) LoadData(TrainingConfig config) =>
+        (ImageDataset.Load(config.Data.Root, "train", requireAllClasses: true),
+         ImageDataset.Load(config.Data.Root, "val", requireAllClasses: true));
+
+    private TrainingResult Run(RunFolder run, TrainingConfig config, ImageDataset train, ImageDataset val, string? resumeFrom, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return RunEpochs(run, config, train, val, resumeFrom, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            run.Log($"failed: {e}");
+            run.WriteStatus(e is OperationCanceledException ? "interrupted" : "failed", e.Message);
+            throw;
+        }
+    }
+
+    private TrainingResult RunEpochs(RunFolder run, TrainingConfig config, ImageDataset train, ImageDataset val, string? resumeFrom, CancellationToken cancellationToken)
+    {
+        if (config.Threads > 0) torch.set_num_threads(config.Threads);
+        torch.random.manual_seed(config.Seed);
+        var spec = config.ToPreprocessing();
+        var limits = ImageDecodeLimits.Default with { MaxPixels = config.Data.MaxPixels };
+        var modelOptions = config.ToModelOptions();
+        var configHash = config.Hash();
+        var classWeights = config.Data.ClassWeights == "auto" ? InverseFrequency(train.ClassCounts()) : null;
+        var lossSettings = new LossSettings(config.Loss.LabelSmoothing, config.Loss.ScreenWeight, config.Loss.NotDocumentWeight, classWeights);
+
+        using var model = ModelRegistry.Create(modelOptions);
+        var state = new TrainerState(0, 0, double.NegativeInfinity, 0);
+        byte[]? optimizerState = null;
+        if (resumeFrom is not null)
+        {
+            using var saved = CheckpointFile.Load(resumeFrom);
+            CopyWeights(saved.Model, model);
+            state = saved.State ?? throw new InvalidDataException($"{resumeFrom}: checkpoint has no trainer state; cannot resume");
+            optimizerState = saved.OptimizerState;
+        }
+        else if (config.Model.Init.Length > 0)
+        {
+            using var init = CheckpointFile.Load(config.Model.Init);
+            CopyWeights(init.Model, model);
+            observer.OnMessage($"initialised weights from {config.Model.Init}");
+        }
+
+        var optimizer = torch.optim.Adam(model.Network.parameters(), config.Optim.Lr, weight_decay: config.Optim.WeightDecay);
+        if (optimizerState is not null) CheckpointFile.RestoreOptimizer(optimizer, optimizerState);
+        var scheduler = torch.optim.lr_scheduler.StepLR(optimizer, config.Optim.StepSize, config.Optim.Gamma);
+        for (var e = 0; e < state.Epoch; e++) scheduler.step();
+
+        var trainCache = config.Data.Cache ? new DecodedImageCache(train.Count, 16L << 30) : null;
+        var valCache = config.Data.Cache ? new DecodedImageCache(val.Count, 4L << 30) : null;
+        var trainLoader = new BatchLoader(train, spec, limits, trainCache, config.Seed);
+        var valLoader = new BatchLoader(val, spec, limits, valCache, config.Seed);
+        var loaderOptions = new LoaderOptions(config.Data.BatchSize, Shuffle: true, config.Data.Augment.ToOptions(),
+            Weighted: config.Data.Sampler == "weighted", config.Data.Workers, config.Data.Prefetch, config.Data.MaxStepsPerEpoch);
+        var steps = trainLoader.BatchCount(loaderOptions);
+        var metadata = new ModelMetadata
+        {
+            Architecture = model.Architecture.Name,
+            Backbone = model.Backbone,
+            Preprocessing = spec,
+            Thresholds = config.ToThresholds(),
+            ConfigHash = configHash,
+            Extra = new Dictionary<string, string> { ["run"] = Path.GetFileName(run.Path), ["dataset"] = config.Data.Root, ["head_design"] = new HeadDesign(config.Model.HeadChannels, config.Model.SharedHeadConv).Name },
+        };
+
+        var tensorboard = config.Tensorboard ? torch.utils.tensorboard.SummaryWriter(run.TensorboardPath) : null;
+        observer.OnStart(run, config, train.Count, val.Count, steps, state.Epoch + 1);
+        run.Log($"training {model.Architecture.Name} {model.Backbone} ({model.ParameterCount:N0} parameters) on {train.Count} images, validating on {val.Count}; config {configHash}");
+        var summaries = new List<EpochSummary>();
+        for (var epoch = state.Epoch + 1; epoch <= config.Optim.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var epochWatch = Stopwatch.StartNew();
+            var learningRate = optimizer.ParamGroups.First().LearningRate;
+            model.Network.train();
+            double lossSum = 0;
+            var images = 0;
+            var step = 0;
+            foreach (var batch in trainLoader.ReadEpochAsync(epoch, loaderOptions, cancellationToken).ToBlockingEnumerable(cancellationToken))
+            {
+                using (var scope = NewDisposeScope())
+                {
+                    var x = tensor(batch.Pixels).view(batch.Count, 3, spec.Height, spec.Width);
+                    var y = tensor(batch.Labels);
+                    optimizer.zero_grad();
+                    var loss = model.Architecture.Loss(model.Network.call(x), y, lossSettings);
+                    loss.backward();
+                    optimizer.step();
+                    lossSum += loss.item<float>() * batch.Count;
+                }
+                images += batch.Count;
+                step++;
+                state = state with { GlobalStep = state.GlobalStep + 1 };
+                observer.OnStep(new StepProgress(epoch, config.Optim.Epochs, step, steps, lossSum / images, images / epochWatch.Elapsed.TotalSeconds));
+            }
+            var trainSeconds = epochWatch.Elapsed.TotalSeconds;
+            scheduler.step();
+
+            var validation = Evaluator.Evaluate(model, val, valLoader, Math.Max(config.Data.BatchSize, 64), config.ToThresholds(), lossSettings, config.Data.Workers);
+            var score = Evaluator.SelectionScore(model.Architecture, validation.Report);
+            // ">=" lets a later epoch win a tie: early epochs can score the same while BatchNorm statistics settle.
+            var isBest = score >= state.BestScore;
+            state = state with { Epoch = epoch, BestScore = isBest ? score : state.BestScore, BestEpoch = isBest ? epoch : state.BestEpoch };
+            var epochMetadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["epoch"] = epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+            if (isBest) CheckpointFile.Save(run.BestCheckpoint, model, modelOptions, epochMetadata, state);
+            CheckpointFile.Save(run.LastCheckpoint, model, modelOptions, epochMetadata, state, optimizer);
+
+            var summary = new EpochSummary(epoch, lossSum / Math.Max(1, images), validation, score, isBest, images / trainSeconds, learningRate, epochWatch.Elapsed);
+            summaries.Add(summary);
+            var rows = validation.ToMetricRows(epoch).Concat([
+                new MetricRow(epoch, "train", "all", "loss", summary.TrainLoss),
+                new MetricRow(epoch, "train", "all", "lr", learningRate),
+                new MetricRow(epoch, "train", "all", "images_per_second", summary.ImagesPerSecond),
+                new MetricRow(epoch, "val", "all", "selection_score", score),
+            ]).ToList();
+            run.AppendMetrics(rows);
+            if (tensorboard is not null)
+            {
+                foreach (var r in rows) tensorboard.add_scalar($"{r.Split}/{r.Head}/{r.Metric}", (float)r.Value, epoch);
+            }
+            run.Log($"epoch {epoch}: train loss {summary.TrainLoss:F4}, val loss {validation.MeanLoss:F4}, val screen F1 {validation.Report.ScreenHead.F1:F4}, " +
+                    $"3-way acc {validation.Report.ThreeWay.Accuracy:F4}, score {score:F4}{(isBest ? " (best)" : "")}, {summary.ImagesPerSecond:F1} img/s");
+            observer.OnEpoch(summary);
+        }
+
+        Evaluation? test = null;
+        if (File.Exists(Core.Data.SplitNames.CsvPath(config.Data.Root, Core.Data.SplitNames.Test)) && File.Exists(run.BestCheckpoint))
+        {
+            var testSet = ImageDataset.Load(config.Data.Root, Core.Data.SplitNames.Test, requireAllClasses: false);
+            using var best = CheckpointFile.Load(run.BestCheckpoint);
+            test = Evaluator.Evaluate(best.Model, testSet, new BatchLoader(testSet, spec, limits, null, config.Seed), Math.Max(config.Data.BatchSize, 64), config.ToThresholds(), lossSettings, config.Data.Workers);
+            run.AppendMetrics(test.ToMetricRows(0));
+            run.Log($"test (best epoch {state.BestEpoch}): screen P {test.Report.ScreenClass.Precision:F4} R {test.Report.ScreenClass.Recall:F4}, 3-way acc {test.Report.ThreeWay.Accuracy:F4}");
+        }
+        run.WriteStatus("complete", $"best epoch {state.BestEpoch}, score {state.BestScore:F4}");
+        return new TrainingResult(run, summaries, state.BestScore, state.BestEpoch, test);
+    }
+
+    /// <summary>Inverse-frequency class weights normalised to mean 1 (classes without samples get 0).</summary>
+    public static float[] InverseFrequency(int[] counts)
+    {
+        var present = counts.Count(c => c > 0);
+        var total = counts.Sum();
+        return counts.Select(c => c == 0 ? 0f : (float)total / (present * c)).ToArray();
+    }
+
+    private static void CopyWeights(BuiltModel source, BuiltModel target)
+    {
+        if (source.Architecture != target.Architecture || source.Backbone != target.Backbone)
+            throw new ConfigException($"model.init: checkpoint holds a {source.Architecture.Name} {source.Backbone}, the config asks for {target.Architecture.Name} {target.Backbone}");
+        using var _ = no_grad();
+        target.Network.load_state_dict(source.Network.state_dict());
+    }
+}

@@ -1,0 +1,223 @@
+using TwinHead.Core.Config;
+using TwinHead.Core.Labels;
+using TwinHead.Core.Models;
+using TwinHead.Imaging;
+using TwinHead.Training.Models;
+
+namespace TwinHead.Training.Training;
+
+/// <summary>
+/// The one config object that flows from YAML and the command line to the trainer. Every default is the reference
+/// recipe (DESIGN section 2); keys are the snake_case of the property names (<c>optim.lr</c>, <c>data.batch_size</c>).
+/// </summary>
+public sealed record TrainingConfig
+{
+    /// <summary>Dataset and loader.</summary>
+    public DataConfig Data { get; init; } = new();
+
+    /// <summary>What to build.</summary>
+    public ModelConfig Model { get; init; } = new();
+
+    /// <summary>Optimiser and schedule.</summary>
+    public OptimConfig Optim { get; init; } = new();
+
+    /// <summary>Loss.</summary>
+    public LossConfig Loss { get; init; } = new();
+
+    /// <summary>Decision thresholds stored in the checkpoints (tune them later with <c>twinhead tune</c>).</summary>
+    public ThresholdConfig Thresholds { get; init; } = new();
+
+    /// <summary>Seed for weights, shuffling and augmentation.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>TorchSharp compute threads (0: TorchSharp's default).</summary>
+    public int Threads { get; init; } = 2;
+
+    /// <summary>Folder under which run folders are created.</summary>
+    public string Output { get; init; } = "runs";
+
+    /// <summary>Run folder name; empty: a timestamp and the architecture.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>Write TensorBoard event files into the run folder.</summary>
+    public bool Tensorboard { get; init; } = true;
+
+    /// <summary>Throws <see cref="ConfigException"/> naming the first invalid key.</summary>
+    public TrainingConfig Validate()
+    {
+        static void Check(bool ok, string key, object value, string rule)
+        {
+            if (!ok) throw new ConfigException($"config key '{key}' = {value}: {rule}");
+        }
+        Check(!string.IsNullOrWhiteSpace(Data.Root), "data.root", "''", "must name a dataset folder");
+        Check(Data.ImageSize is >= 32 and <= 1024, "data.image_size", Data.ImageSize, "must be in 32..1024");
+        Check(Data.BatchSize is >= 1 and <= 4096, "data.batch_size", Data.BatchSize, "must be in 1..4096");
+        Check(Data.Workers is >= 0 and <= 64, "data.workers", Data.Workers, "must be in 0..64 (0: one per core)");
+        Check(Data.Prefetch is >= 1 and <= 64, "data.prefetch", Data.Prefetch, "must be in 1..64");
+        Check(Data.Sampler is "sequential" or "weighted", "data.sampler", Data.Sampler, "must be 'sequential' or 'weighted'");
+        Check(Data.ClassWeights is "none" or "auto", "data.class_weights", Data.ClassWeights, "must be 'none' or 'auto'");
+        Check(Data.MaxStepsPerEpoch >= 0, "data.max_steps_per_epoch", Data.MaxStepsPerEpoch, "must be >= 0 (0: whole epoch)");
+        Check(Data.Augment.RotationDegrees is >= 0 and <= 180, "data.augment.rotation_degrees", Data.Augment.RotationDegrees, "must be in 0..180");
+        Check(Data.Augment.CropMinScale is > 0 and <= 1, "data.augment.crop_min_scale", Data.Augment.CropMinScale, "must be in (0, 1]");
+        Check(Optim.Lr > 0, "optim.lr", Optim.Lr, "must be positive");
+        Check(Optim.WeightDecay >= 0, "optim.weight_decay", Optim.WeightDecay, "must be >= 0");
+        Check(Optim.Epochs is >= 1 and <= 10_000, "optim.epochs", Optim.Epochs, "must be in 1..10000");
+        Check(Optim.StepSize >= 1, "optim.step_size", Optim.StepSize, "must be >= 1");
+        Check(Optim.Gamma is > 0 and <= 1, "optim.gamma", Optim.Gamma, "must be in (0, 1]");
+        Check(Loss.LabelSmoothing is >= 0 and < 1, "loss.label_smoothing", Loss.LabelSmoothing, "must be in [0, 1)");
+        Check(Loss.ScreenWeight >= 0 && Loss.NotDocumentWeight >= 0 && Loss.ScreenWeight + Loss.NotDocumentWeight > 0,
+            "loss.screen_weight", Loss.ScreenWeight, "head weights must be >= 0 and not both 0");
+        Check(Thresholds.Screen is >= 0 and <= 1, "thresholds.screen", Thresholds.Screen, "must be in [0, 1]");
+        Check(Thresholds.NotDocument is >= 0 and <= 1, "thresholds.not_document", Thresholds.NotDocument, "must be in [0, 1]");
+        Check(Threads is >= 0 and <= 256, "threads", Threads, "must be in 0..256");
+        try { Architecture.Parse(Model.Architecture); }
+        catch (ArgumentException e) { throw new ConfigException(e.Message); }
+        if (!ModelRegistry.Backbones.Contains(Model.Backbone, StringComparer.OrdinalIgnoreCase))
+            throw new ConfigException($"config key 'model.backbone' = {Model.Backbone}: unknown; known: {string.Join(", ", ModelRegistry.Backbones)}");
+        Check(Model.HeadChannels is >= 1 and <= 8192, "model.head_channels", Model.HeadChannels, "must be in 1..8192");
+        return this;
+    }
+
+    /// <summary>The model builder options.</summary>
+    public ModelOptions ToModelOptions() => new()
+    {
+        Architecture = Model.Architecture,
+        Backbone = Model.Backbone,
+        HeadChannels = Model.HeadChannels,
+        SharedHeadConv = Model.SharedHeadConv,
+    };
+
+    /// <summary>Preprocessing of this run (stretch to image_size, ImageNet mean/std).</summary>
+    public PreprocessingSpec ToPreprocessing() => PreprocessingSpec.Reference(Data.ImageSize);
+
+    /// <summary>Thresholds stored in checkpoints.</summary>
+    public DecisionThresholds ToThresholds() => new(Thresholds.Screen, Thresholds.NotDocument);
+
+    /// <summary>Config hash stamped into artifacts.</summary>
+    public string Hash() => LayeredYamlConfig.Hash(this);
+}
+
+/// <summary>Dataset and loader settings.</summary>
+public sealed record DataConfig
+{
+    /// <summary>Dataset root: class folders plus train.csv, val.csv, test.csv.</summary>
+    public string Root { get; init; } = "data/quickstart";
+
+    /// <summary>Square input size in pixels (reference 256).</summary>
+    public int ImageSize { get; init; } = 256;
+
+    /// <summary>Batch size (reference 256).</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Decode/augment threads (0: one per core).</summary>
+    public int Workers { get; init; }
+
+    /// <summary>Batches prepared ahead of the trainer.</summary>
+    public int Prefetch { get; init; } = 2;
+
+    /// <summary>Keep decoded, resized images in memory across epochs.</summary>
+    public bool Cache { get; init; } = true;
+
+    /// <summary><c>sequential</c> (shuffled) or <c>weighted</c> (class-balanced sampling with replacement).</summary>
+    public string Sampler { get; init; } = "sequential";
+
+    /// <summary><c>none</c> or <c>auto</c> (inverse class frequency in the loss).</summary>
+    public string ClassWeights { get; init; } = "none";
+
+    /// <summary>Cap on optimiser steps per epoch (0: the whole split); for smoke tests.</summary>
+    public int MaxStepsPerEpoch { get; init; }
+
+    /// <summary>Largest image accepted, in pixels.</summary>
+    public long MaxPixels { get; init; } = ImageDecodeLimits.Default.MaxPixels;
+
+    /// <summary>Training augmentation.</summary>
+    public AugmentConfig Augment { get; init; } = new();
+}
+
+/// <summary>Training augmentation (reference: rotation up to 10 degrees only).</summary>
+public sealed record AugmentConfig
+{
+    /// <summary>Maximum absolute rotation in degrees.</summary>
+    public float RotationDegrees { get; init; } = 10f;
+
+    /// <summary>Random horizontal flip.</summary>
+    public bool HorizontalFlip { get; init; }
+
+    /// <summary>Brightness jitter (0: off).</summary>
+    public float Brightness { get; init; }
+
+    /// <summary>Contrast jitter (0: off).</summary>
+    public float Contrast { get; init; }
+
+    /// <summary>Saturation jitter (0: off).</summary>
+    public float Saturation { get; init; }
+
+    /// <summary>Random resized crop minimum area scale (1: off).</summary>
+    public float CropMinScale { get; init; } = 1f;
+
+    /// <summary>The imaging library's options.</summary>
+    public AugmentationOptions ToOptions() => new(
+        MaxRotationDegrees: RotationDegrees, HorizontalFlip: HorizontalFlip, BrightnessJitter: Brightness,
+        ContrastJitter: Contrast, SaturationJitter: Saturation, RandomResizedCropMinScale: CropMinScale);
+}
+
+/// <summary>Model settings.</summary>
+public sealed record ModelConfig
+{
+    /// <summary><c>two-headed</c> or <c>three-output</c>.</summary>
+    public string Architecture { get; init; } = "two-headed";
+
+    /// <summary>Backbone registry name.</summary>
+    public string Backbone { get; init; } = "shufflenet_v2_x0_5";
+
+    /// <summary>Channels of each head conv (two-headed).</summary>
+    public int HeadChannels { get; init; } = 1024;
+
+    /// <summary>Share one head conv between both heads (two-headed).</summary>
+    public bool SharedHeadConv { get; init; }
+
+    /// <summary>Optional checkpoint or PyTorch state_dict to start from (empty: random init).</summary>
+    public string Init { get; init; } = "";
+}
+
+/// <summary>Optimiser settings (Adam, StepLR).</summary>
+public sealed record OptimConfig
+{
+    /// <summary>Learning rate.</summary>
+    public double Lr { get; init; } = 1e-3;
+
+    /// <summary>Weight decay.</summary>
+    public double WeightDecay { get; init; } = 1e-4;
+
+    /// <summary>StepLR step in epochs.</summary>
+    public int StepSize { get; init; } = 4;
+
+    /// <summary>StepLR factor.</summary>
+    public double Gamma { get; init; } = 0.1;
+
+    /// <summary>Epochs.</summary>
+    public int Epochs { get; init; } = 9;
+}
+
+/// <summary>Loss settings.</summary>
+public sealed record LossConfig
+{
+    /// <summary>Cross-entropy label smoothing.</summary>
+    public double LabelSmoothing { get; init; } = 0.1;
+
+    /// <summary>Weight of head 1 (screen).</summary>
+    public float ScreenWeight { get; init; } = 2f;
+
+    /// <summary>Weight of head 2 (not a document).</summary>
+    public float NotDocumentWeight { get; init; } = 1f;
+}
+
+/// <summary>Decision thresholds.</summary>
+public sealed record ThresholdConfig
+{
+    /// <summary>Screen threshold.</summary>
+    public double Screen { get; init; } = 0.5;
+
+    /// <summary>Not-a-document threshold.</summary>
+    public double NotDocument { get; init; } = 0.5;
+}

@@ -1,0 +1,136 @@
+using TwinHead.Core.Labels;
+using TwinHead.Core.Metrics;
+
+namespace TwinHead.Core.Tests;
+
+public class MetricsTests
+{
+    [Fact]
+    public void Binary_metrics_match_hand_computed_values()
+    {
+        // actual:    1 1 1 0 0 0 0 1
+        // predicted: 1 0 1 1 0 0 0 1  -> TP 3, FN 1, FP 1, TN 3
+        var m = BinaryMetrics.From([1, 1, 1, 0, 0, 0, 0, 1], [1, 0, 1, 1, 0, 0, 0, 1]);
+        Assert.Equal(new BinaryMetrics(3, 1, 3, 1), m);
+        Assert.Equal(0.75, m.Accuracy, 12);
+        Assert.Equal(0.75, m.Precision, 12);
+        Assert.Equal(0.75, m.Recall, 12);
+        Assert.Equal(0.75, m.F1, 12);
+    }
+
+    [Fact]
+    public void Undefined_ratios_are_zero()
+    {
+        var m = BinaryMetrics.From([0, 0], [0, 0]);
+        Assert.Equal(0, m.Precision);
+        Assert.Equal(0, m.Recall);
+        Assert.Equal(0, m.F1);
+        Assert.Equal(1, m.Accuracy);
+    }
+
+    [Fact]
+    public void Threshold_is_inclusive()
+    {
+        var m = BinaryMetrics.AtThreshold([1, 0], [0.5, 0.49], 0.5);
+        Assert.Equal(new BinaryMetrics(1, 0, 1, 0), m);
+    }
+
+    [Fact]
+    public void Confusion_matrix_macro_averages_over_all_configured_classes_even_when_one_is_absent()
+    {
+        // Only classes 0 and 2 present; class 1 never predicted nor present: its P/R/F1 count as 0, as "average by the configured classes".
+        var m = ConfusionMatrix.From([0, 0, 2, 2], [0, 2, 2, 2]);
+        Assert.Equal(0.75, m.Accuracy, 12);
+        var screen = m.OneVsRest(2);
+        Assert.Equal(new BinaryMetrics(2, 1, 1, 0), screen);
+        Assert.Equal((1.0 + 0 + 2.0 / 3) / 3, m.MacroPrecision, 12);
+        Assert.Equal((0.5 + 0 + 1.0) / 3, m.MacroRecall, 12);
+        var normalised = m.RowNormalised();
+        Assert.Equal(0.5, normalised[0, 2], 12);
+        Assert.Equal(0, normalised[1, 1], 12);
+    }
+
+    [Fact]
+    public void Decision_cascade_puts_screen_first_then_not_document()
+    {
+        var t = new DecisionThresholds(0.6, 0.5);
+        Assert.Equal(DocumentClass.Screen, t.Decide(0.6, 0.9));
+        Assert.Equal(DocumentClass.NotDocument, t.Decide(0.59, 0.5));
+        Assert.Equal(DocumentClass.Document, t.Decide(0.1, 0.49));
+    }
+
+    [Fact]
+    public void Report_uses_each_heads_targets_and_the_three_way_decision()
+    {
+        ImagePrediction[] predictions =
+        [
+            new("a", DocumentClass.Screen, 0.9, 0.1),
+            new("b", DocumentClass.Screen, 0.2, 0.7),
+            new("c", DocumentClass.Document, 0.1, 0.2),
+            new("d", DocumentClass.NotDocument, 0.3, 0.8),
+            new("e", DocumentClass.Document, 0.6, 0.1),
+        ];
+        var report = ClassificationReport.From(predictions, DecisionThresholds.Default);
+        Assert.Equal(new BinaryMetrics(1, 1, 2, 1), report.ScreenHead);
+        // not_document head: positives are label 1 (d); b is a false positive.
+        Assert.Equal(new BinaryMetrics(1, 1, 3, 0), report.NotDocumentHead);
+        Assert.Equal(1, report.ThreeWay[(int)DocumentClass.Screen, (int)DocumentClass.NotDocument]);
+        Assert.Equal(1, report.ThreeWay[(int)DocumentClass.Document, (int)DocumentClass.Screen]);
+        Assert.Equal(report.ScreenHead, report.ScreenClass);
+    }
+
+    [Fact]
+    public void Heads_derive_targets_as_the_reference()
+    {
+        Assert.Equal([0, 0, 1], DocumentClasses.All.Select(Head.Screen.TargetOf));
+        Assert.Equal([0, 1, 0], DocumentClasses.All.Select(Head.NotDocument.TargetOf));
+        Assert.Equal(2f, Head.Screen.LossWeight);
+        Assert.Equal("not a documents", DocumentClasses.FolderOf(DocumentClass.NotDocument));
+    }
+}
+
+public class ThresholdTunerTests
+{
+    private static readonly int[] Actual = [1, 1, 1, 1, 0, 0, 0, 0];
+    private static readonly double[] Scores = [0.95, 0.9, 0.6, 0.3, 0.7, 0.2, 0.1, 0.05];
+
+    [Fact]
+    public void Sweep_lists_every_distinct_score_with_its_counts()
+    {
+        var sweep = ThresholdTuner.Sweep(Actual, Scores);
+        var at06 = sweep.Single(p => p.Threshold == 0.6);
+        Assert.Equal(new BinaryMetrics(3, 1, 3, 1), at06.Metrics);
+        Assert.Equal(BinaryMetrics.AtThreshold(Actual, Scores, 0.6), at06.Metrics);
+        Assert.Equal(0, sweep[^1].Metrics.TruePositives + sweep[^1].Metrics.FalsePositives);
+    }
+
+    [Fact]
+    public void Precision_target_picks_the_highest_recall_that_meets_it()
+    {
+        var choice = ThresholdTuner.ForPrecision(Actual, Scores, 0.99);
+        Assert.True(choice.TargetMet);
+        Assert.Equal(0.9, choice.Threshold);
+        Assert.Equal(1.0, choice.Metrics.Precision);
+        Assert.Equal(0.5, choice.Metrics.Recall);
+
+        // At 0.3 all four positives and one negative pass: precision 0.8, recall 1.
+        var looser = ThresholdTuner.ForPrecision(Actual, Scores, 0.8);
+        Assert.Equal(0.3, looser.Threshold);
+        Assert.Equal(1.0, looser.Metrics.Recall);
+    }
+
+    [Fact]
+    public void Unreachable_target_is_reported_not_met()
+    {
+        var choice = ThresholdTuner.ForPrecision([0, 0, 1], [0.9, 0.8, 0.1], 0.99);
+        Assert.False(choice.TargetMet);
+    }
+
+    [Fact]
+    public void Best_f1_threshold()
+    {
+        var choice = ThresholdTuner.ForBestF1(Actual, Scores);
+        Assert.Equal(BinaryMetrics.AtThreshold(Actual, Scores, choice.Threshold).F1, choice.Metrics.F1);
+        Assert.Equal(ThresholdTuner.Sweep(Actual, Scores).Max(p => p.Metrics.F1), choice.Metrics.F1);
+    }
+}

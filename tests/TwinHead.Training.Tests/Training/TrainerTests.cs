@@ -1,0 +1,125 @@
+using TwinHead.Core.Config;
+using TwinHead.Training.Data;
+using TwinHead.Training.Training;
+using static TorchSharp.torch;
+
+namespace TwinHead.Training.Tests.Training;
+
+public sealed class RecordingObserver : ITrainingObserver
+{
+    public List<StepProgress> Steps { get; } = [];
+    public List<EpochSummary> Epochs { get; } = [];
+    public int FirstEpoch { get; private set; }
+
+    public void OnStart(RunFolder run, TrainingConfig config, int trainImages, int valImages, int stepsPerEpoch, int firstEpoch) => FirstEpoch = firstEpoch;
+    public void OnStep(StepProgress progress) => Steps.Add(progress);
+    public void OnEpoch(EpochSummary summary) => Epochs.Add(summary);
+    public void OnMessage(string message) { }
+}
+
+public class TrainerTests : IClassFixture<TinyDatasetFixture>
+{
+    private readonly TinyDataset data;
+
+    public TrainerTests(TinyDatasetFixture fixture) => data = fixture.Data;
+
+    private TrainingConfig Config(string output, int epochs = 3) => BuiltInConfigs.Resolve("quickstart", [
+        $"data.root={data.Root}", "data.image_size=32", "data.batch_size=8", "data.workers=2", $"optim.epochs={epochs}",
+        $"output={output}", "name=run", "tensorboard=false", "threads=1"]);
+
+    [Fact]
+    public void A_few_epochs_lower_the_loss_and_leave_a_complete_run_folder()
+    {
+        var output = data.Scratch("train");
+        var observer = new RecordingObserver();
+        var result = new Trainer(observer).Train(Config(output, epochs: 4) with { Optim = new OptimConfig { Epochs = 4, StepSize = 10 } });
+
+        Assert.Equal(4, result.Epochs.Count);
+        Assert.True(result.Epochs[^1].TrainLoss < result.Epochs[0].TrainLoss,
+            $"training loss did not fall: {string.Join(", ", result.Epochs.Select(e => e.TrainLoss.ToString("F3")))}");
+        Assert.Equal("complete", result.Run.ReadStatus());
+        Assert.True(File.Exists(result.Run.BestCheckpoint));
+        Assert.True(File.Exists(result.Run.LastCheckpoint));
+        Assert.NotNull(result.Test);
+        var metrics = result.Run.ReadMetrics();
+        Assert.Contains(metrics, m => m is { Epoch: 4, Split: "val", Head: "screen", Metric: "f1" });
+        Assert.Contains(metrics, m => m is { Epoch: 0, Split: "test", Head: "three_way", Metric: "accuracy" });
+        Assert.Equal(Config(output, 4) with { Optim = new OptimConfig { Epochs = 4, StepSize = 10 } }, result.Run.ReadConfig());
+    }
+
+    [Fact]
+    public void Checkpoint_round_trip_reproduces_outputs_and_metadata()
+    {
+        var output = data.Scratch("roundtrip");
+        var result = new Trainer(new RecordingObserver()).Train(Config(output, epochs: 1));
+        using var a = CheckpointFile.Load(result.Run.BestCheckpoint);
+        using var b = CheckpointFile.Load(result.Run.LastCheckpoint);
+        Assert.Equal("two-headed", a.Metadata.Architecture);
+        Assert.Equal(32, a.Metadata.Preprocessing.Width);
+        Assert.Equal(Config(output, 1).Hash(), a.Metadata.ConfigHash);
+        Assert.NotNull(b.OptimizerState);
+        Assert.Equal(1, b.State!.Epoch);
+        using var scope = NewDisposeScope();
+        var x = randn(2, 3, 32, 32, generator: new Generator(1));
+        var ya = a.Model.Network.call(x);
+        var yb = b.Model.Network.call(x);
+        Assert.True(ya.allclose(yb, rtol: 0, atol: 0));
+    }
+
+    [Fact]
+    public void Resume_continues_from_the_last_checkpoint()
+    {
+        var output = data.Scratch("resume");
+        var first = new Trainer(new RecordingObserver()).Train(Config(output, epochs: 1));
+        var saved = first.Run.ReadConfig();
+        File.WriteAllText(first.Run.ConfigPath, LayeredYamlConfig.ToYaml(saved with { Optim = saved.Optim with { Epochs = 2 } }));
+        var observer = new RecordingObserver();
+        var resumed = new Trainer(observer).Resume(first.Run.Path);
+        Assert.Equal(2, observer.FirstEpoch);
+        Assert.Equal([2], resumed.Epochs.Select(e => e.Epoch));
+        using var last = CheckpointFile.Load(first.Run.LastCheckpoint);
+        Assert.Equal(2, last.State!.Epoch);
+        Assert.True(last.State.GlobalStep > observer.Steps.Count);
+    }
+
+    [Fact]
+    public void Bad_config_and_data_fail_before_a_run_folder_is_made()
+    {
+        var output = data.Scratch("bad");
+        var missingRoot = Assert.Throws<DatasetException>(() => new Trainer(new RecordingObserver()).Train(Config(output) with { Data = new DataConfig { Root = "/nonexistent/x" } }));
+        Assert.Contains("/nonexistent/x", missingRoot.Message);
+        var badBatch = Assert.Throws<ConfigException>(() => new Trainer(new RecordingObserver()).Train(Config(output) with { Data = new DataConfig { Root = data.Root, BatchSize = 0 } }));
+        Assert.Contains("data.batch_size", badBatch.Message);
+        Assert.Empty(Directory.GetDirectories(output));
+    }
+
+    [Fact]
+    public void Loader_is_deterministic_whatever_the_thread_count()
+    {
+        var dataset = ImageDataset.Load(data.Root, "train", requireAllClasses: true);
+        var spec = Core.Models.PreprocessingSpec.Reference(32);
+        Batch First(int workers) => new BatchLoader(dataset, spec, Imaging.ImageDecodeLimits.Default, null, seed: 5)
+            .ReadEpochAsync(3, new LoaderOptions(8, true, Imaging.AugmentationOptions.Reference, Workers: workers)).ToBlockingEnumerable().First();
+        var one = First(1);
+        var four = First(4);
+        Assert.Equal(one.Indices, four.Indices);
+        Assert.Equal(one.Pixels, four.Pixels);
+        Assert.Equal(one.Labels, four.Labels);
+    }
+
+    [Fact]
+    public void Weighted_sampler_balances_classes()
+    {
+        var dataset = ImageDataset.Load(data.Root, "train", requireAllClasses: true);
+        var loader = new BatchLoader(dataset, Core.Models.PreprocessingSpec.Reference(32), Imaging.ImageDecodeLimits.Default, null, seed: 1);
+        var order = Enumerable.Range(0, 50).SelectMany(e => loader.Order(e, new LoaderOptions(8, true, null, Weighted: true))).ToArray();
+        var perClass = order.GroupBy(i => dataset.Items[i].Label).Select(g => (double)g.Count() / order.Length).ToArray();
+        Assert.All(perClass, share => Assert.InRange(share, 0.28, 0.39));
+    }
+
+    [Fact]
+    public void Inverse_frequency_weights_give_rare_classes_more_weight()
+    {
+        Assert.Equal([1.5f, 0.75f, 0f], Trainer.InverseFrequency([10, 20, 0]));
+    }
+}
