@@ -17,10 +17,10 @@ public sealed class ClassifierTests(ExportedModelFixture fixture) : IClassFixtur
     [Fact]
     public void Threshold_override_changes_the_decision_rule()
     {
-        using var classifier = TwinHeadClassifier.Load(fixture.ModelPath, new ClassifierOptions { Thresholds = new DecisionThresholds(0, 0) });
+        using var classifier = TwinHeadClassifier.Load(fixture.ModelPath, new ClassifierOptions { ScreenThreshold = 0 });
         var classification = classifier.Classify(TestImages.Jpeg(), "a.jpg");
         Assert.Equal(DocumentClass.Screen, classification.Decision);
-        Assert.Equal(new DecisionThresholds(0, 0), classification.Thresholds);
+        Assert.Equal(new DecisionThresholds(0, fixture.Metadata.Thresholds.NotDocument), classification.Thresholds);
         Assert.Equal("screen", classification.DecisionName);
     }
 
