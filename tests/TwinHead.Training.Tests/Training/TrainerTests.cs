@@ -158,3 +158,27 @@ public class ReportAndTuneTests : IClassFixture<TinyDatasetFixture>
         Assert.Contains("3-way (macro)", html);
     }
 }
+
+public class TensorboardTests : IClassFixture<TinyDatasetFixture>
+{
+    private readonly TinyDataset data;
+
+    public TensorboardTests(TinyDatasetFixture fixture) => data = fixture.Data;
+
+    [Fact]
+    public void Runs_write_tensorboard_event_files_with_scalars_images_and_text()
+    {
+        var output = data.Scratch("tb");
+        var config = BuiltInConfigs.Resolve("quickstart", [$"data.root={data.Root}", "data.image_size=32", "data.batch_size=16", "optim.epochs=1",
+            $"output={output}", "name=run", "tensorboard=true", "threads=1"]);
+        var run = new Trainer(new RecordingObserver()).Train(config).Run;
+        var events = Directory.GetFiles(run.TensorboardPath, "events.out.tfevents.*", SearchOption.AllDirectories);
+        Assert.NotEmpty(events);
+        var bytes = events.SelectMany(File.ReadAllBytes).ToArray();
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        Assert.Contains("val/screen/f1", text);
+        Assert.Contains("train/all/loss", text);
+        Assert.Contains("val/samples", text);
+        Assert.Contains("val/predictions", text);
+    }
+}
