@@ -123,3 +123,62 @@ public class TrainerTests : IClassFixture<TinyDatasetFixture>
         Assert.Equal([1.5f, 0.75f, 0f], Trainer.InverseFrequency([10, 20, 0]));
     }
 }
+
+public class ReportAndTuneTests : IClassFixture<TinyDatasetFixture>
+{
+    private readonly TinyDataset data;
+
+    public ReportAndTuneTests(TinyDatasetFixture fixture) => data = fixture.Data;
+
+    [Fact]
+    public void Tune_stores_validation_thresholds_in_the_best_checkpoint_and_report_renders_every_plot()
+    {
+        var output = data.Scratch("tune");
+        var config = BuiltInConfigs.Resolve("quickstart", [$"data.root={data.Root}", "data.image_size=32", "data.batch_size=8", "optim.epochs=2",
+            $"output={output}", "name=run", "tensorboard=false", "threads=1"]);
+        var run = new Trainer(new RecordingObserver()).Train(config).Run;
+
+        var tuned = ThresholdTuning.Tune(run.Path, targetPrecision: 0.9);
+        var stored = CheckpointFile.ReadMetadata(run.BestCheckpoint).Thresholds;
+        Assert.Equal(tuned.Screen.Threshold, stored.Screen);
+        Assert.Equal(tuned.NotDocument.Threshold, stored.NotDocument);
+        var val = PredictionFile.Read(PredictionFile.PathFor(run, "val"));
+        var expected = Core.Metrics.ThresholdTuner.ForPrecision(val.Select(p => p.Actual == Core.Labels.DocumentClass.Screen ? 1 : 0).ToArray(), val.Select(p => p.ScreenProbability).ToArray(), 0.9);
+        Assert.Equal(expected.Threshold, stored.Screen);
+        using (var reloaded = CheckpointFile.Load(run.BestCheckpoint))
+        {
+            Assert.Equal(stored, reloaded.Metadata.Thresholds);
+        }
+
+        var html = File.ReadAllText(Reports.RunReport.Write(run.Path));
+        var plots = Directory.GetFiles(Path.Combine(run.Path, "report"), "*.png");
+        Assert.Equal(14, plots.Length);
+        Assert.All(plots, p => Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(p)[..4]));
+        Assert.Equal(plots.Length, System.Text.RegularExpressions.Regex.Matches(html, "src=\"data:image/png;base64,[A-Za-z0-9+/=]{100,}\"").Count);
+        Assert.Contains("3-way (macro)", html);
+    }
+}
+
+public class TensorboardTests : IClassFixture<TinyDatasetFixture>
+{
+    private readonly TinyDataset data;
+
+    public TensorboardTests(TinyDatasetFixture fixture) => data = fixture.Data;
+
+    [Fact]
+    public void Runs_write_tensorboard_event_files_with_scalars_images_and_text()
+    {
+        var output = data.Scratch("tb");
+        var config = BuiltInConfigs.Resolve("quickstart", [$"data.root={data.Root}", "data.image_size=32", "data.batch_size=16", "optim.epochs=1",
+            $"output={output}", "name=run", "tensorboard=true", "threads=1"]);
+        var run = new Trainer(new RecordingObserver()).Train(config).Run;
+        var events = Directory.GetFiles(run.TensorboardPath, "events.out.tfevents.*", SearchOption.AllDirectories);
+        Assert.NotEmpty(events);
+        var bytes = events.SelectMany(File.ReadAllBytes).ToArray();
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        Assert.Contains("val/screen/f1", text);
+        Assert.Contains("train/all/loss", text);
+        Assert.Contains("val/samples", text);
+        Assert.Contains("val/predictions", text);
+    }
+}
