@@ -75,6 +75,31 @@ public sealed class ClassifierTests(ExportedModelFixture fixture) : IClassFixtur
         Assert.All(answers, a => Assert.Equal(expected.ScreenProbability, a));
     }
 
+    [Theory]
+    [InlineData("three-output", false)]
+    [InlineData("two-headed", true)]
+    public void Three_output_and_float16_exports_classify_like_their_TorchSharp_model(string architecture, bool halfPrecision)
+    {
+        TorchSharp.torch.manual_seed(3);
+        using var model = TwinHead.Training.Models.ModelRegistry.Create(new TwinHead.Training.Models.ModelOptions { Architecture = architecture, HeadChannels = 32 });
+        model.Network.eval();
+        var metadata = fixture.Metadata with { Architecture = architecture };
+        var path = Path.Combine(fixture.Directory, $"{architecture}-{halfPrecision}.onnx");
+        TwinHead.Training.Export.OnnxExporter.Export(model, metadata, path, new TwinHead.Training.Export.OnnxExportOptions { HalfPrecisionWeights = halfPrecision });
+        var bytes = TestImages.Jpeg(seed: 8);
+        using var classifier = TwinHeadClassifier.Load(path);
+
+        var classification = classifier.Classify(bytes, "x.jpg");
+
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var noGrad = TorchSharp.torch.no_grad();
+        var input = TorchSharp.torch.tensor(classifier.Preprocessor.Preprocess(bytes, "x.jpg")).reshape(1, 3, 64, 64);
+        var (screen, notDocument) = model.Architecture.Probabilities(model.Network.call(input));
+        var tolerance = halfPrecision ? 5e-2 : 1e-4;
+        Assert.Equal(screen.item<float>(), classification.ScreenProbability, tolerance);
+        Assert.Equal(notDocument.item<float>(), classification.NotDocumentProbability, tolerance);
+    }
+
     [Fact]
     public void A_file_that_is_not_a_model_fails_naming_it()
     {
