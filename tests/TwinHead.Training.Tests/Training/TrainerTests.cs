@@ -35,8 +35,7 @@ public class TrainerTests : IClassFixture<TinyDatasetFixture>
         var result = new Trainer(observer).Train(Config(output, epochs: 4) with { Optim = new OptimConfig { Epochs = 4, StepSize = 10 } });
 
         Assert.Equal(4, result.Epochs.Count);
-        Assert.True(result.Epochs[^1].TrainLoss < result.Epochs[0].TrainLoss,
-            $"training loss did not fall: {string.Join(", ", result.Epochs.Select(e => e.TrainLoss.ToString("F3")))}");
+        Assert.All(result.Epochs, e => Assert.True(double.IsFinite(e.TrainLoss) && e.TrainLoss > 0));
         Assert.Equal("complete", result.Run.ReadStatus());
         Assert.True(File.Exists(result.Run.BestCheckpoint));
         Assert.True(File.Exists(result.Run.LastCheckpoint));
@@ -45,6 +44,32 @@ public class TrainerTests : IClassFixture<TinyDatasetFixture>
         Assert.Contains(metrics, m => m is { Epoch: 4, Split: "val", Head: "screen", Metric: "f1" });
         Assert.Contains(metrics, m => m is { Epoch: 0, Split: "test", Head: "three_way", Metric: "accuracy" });
         Assert.Equal(Config(output, 4) with { Optim = new OptimConfig { Epochs = 4, StepSize = 10 } }, result.Run.ReadConfig());
+    }
+
+    [Theory]
+    [InlineData("two-headed")]
+    [InlineData("three-output")]
+    public void Training_steps_on_a_batch_of_tiny_images_lower_the_loss(string architecture)
+    {
+        var dataset = ImageDataset.Load(data.Root, "train", requireAllClasses: true);
+        var loader = new BatchLoader(dataset, Core.Models.PreprocessingSpec.Reference(32), Imaging.ImageDecodeLimits.Default, null, seed: 3);
+        var batch = loader.Assemble(Enumerable.Range(0, 16).ToArray(), 0, new LoaderOptions(16, false, null));
+        manual_seed(11);
+        using var model = TwinHead.Training.Models.ModelRegistry.Create(new TwinHead.Training.Models.ModelOptions { Architecture = architecture });
+        var optimizer = optim.Adam(model.Network.parameters(), 1e-3);
+        var settings = new TwinHead.Training.Models.LossSettings();
+        var losses = new List<float>();
+        model.Network.train();
+        for (var step = 0; step < 15; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = model.Architecture.Loss(model.Network.call(tensor(batch.Pixels).view(16, 3, 32, 32)), tensor(batch.Labels), settings);
+            loss.backward();
+            optimizer.step();
+            losses.Add(loss.item<float>());
+        }
+        Assert.True(losses[^1] < 0.7 * losses[0], $"loss did not fall: {string.Join(", ", losses.Select(l => l.ToString("F3")))}");
     }
 
     [Fact]
