@@ -7,21 +7,23 @@ using TwinHead.Inference;
 
 namespace TwinHead.Cli.Commands;
 
-/// <summary><c>twinhead predict MODEL PATHS... [--format table|jsonl|csv]</c>.</summary>
+/// <summary><c>twinhead predict [MODEL.onnx] PATHS... [--format table|jsonl|csv]</c>; without a model, the shipped default.</summary>
 public sealed class PredictCommand : Command<PredictCommand.Settings>
 {
     /// <summary>Arguments.</summary>
     public sealed class Settings : CommandSettings
     {
-        /// <summary>ONNX model.</summary>
-        [CommandArgument(0, "<MODEL>")]
-        [Description("A TwinHead ONNX model (from twinhead export).")]
-        public string Model { get; init; } = "";
+        /// <summary>Model and images.</summary>
+        [CommandArgument(0, "<MODEL_AND_PATHS>")]
+        [Description("Optionally a TwinHead ONNX model (*.onnx, from twinhead export) first; then image files, folders (searched recursively) and globs (*, ?, **). " +
+                     "Without a model: models/twinhead-default.onnx (or $TWINHEAD_MODEL).")]
+        public string[] Inputs { get; init; } = [];
 
-        /// <summary>Images.</summary>
-        [CommandArgument(1, "<PATHS>")]
-        [Description("Image files, folders (searched recursively for images) and globs (*, ?, **).")]
-        public string[] Paths { get; init; } = [];
+        /// <summary>The model argument, when the first input names an ONNX file.</summary>
+        public string? Model => Inputs.Length > 0 && Inputs[0].EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? Inputs[0] : null;
+
+        /// <summary>The image arguments.</summary>
+        public string[] Paths => Model is null ? Inputs : Inputs[1..];
 
         /// <summary>Output format.</summary>
         [CommandOption("-f|--format <FORMAT>")]
@@ -55,7 +57,9 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
 
         /// <inheritdoc />
         public override ValidationResult Validate() =>
-            Format is "table" or "jsonl" or "csv" ? ValidationResult.Success() : ValidationResult.Error($"--format '{Format}' is unknown; use table, jsonl or csv");
+            Format is not ("table" or "jsonl" or "csv") ? ValidationResult.Error($"--format '{Format}' is unknown; use table, jsonl or csv")
+            : Paths.Length == 0 ? ValidationResult.Error("name at least one image, folder or glob")
+            : ValidationResult.Success();
     }
 
     /// <inheritdoc />
@@ -66,7 +70,9 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
             IntraOpThreads = settings.Threads, BatchSize = settings.BatchSize, MaxPixels = settings.MaxPixels,
             ScreenThreshold = settings.ScreenThreshold, NotDocumentThreshold = settings.NotDocumentThreshold,
         };
-        return Run(TwinHeadClassifier.Load(settings.Model, options), settings, cancellationToken);
+        var model = settings.Model ?? DefaultModel.Find()
+            ?? throw new FileNotFoundException($"no model named and no default model found (models/{DefaultModel.FileName} or ${DefaultModel.EnvironmentVariable}); pass a .onnx file first");
+        return Run(TwinHeadClassifier.Load(model, options), settings, cancellationToken);
     }
 
     private static int Run(TwinHeadClassifier classifier, Settings settings, CancellationToken cancellationToken)
