@@ -49,7 +49,8 @@ internal static class CameraModel
         {
             using var image = SKImage.FromBitmap(working);
             using var paint = new SKPaint { ColorFilter = tone };
-            canvas.DrawImage(image, new SKRect(0, 0, width, height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear), paint);
+            // The sensor is 1.5x the output: bilinear needs no mipmaps at that ratio (building them costs more than the draw).
+            canvas.DrawImage(image, new SKRect(0, 0, width, height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None), paint);
             Vignette(canvas, width, height, rng);
         }
         if (!ReferenceEquals(working, sensor)) working.Dispose();
@@ -60,21 +61,27 @@ internal static class CameraModel
         return output;
     }
 
-    /// <summary>Mean and standard deviation of luma (0..1), measured on a 32x32 thumbnail.</summary>
+    /// <summary>Mean and standard deviation of luma (0..1), from a sparse grid of pixels (a metering pattern).</summary>
     private static (double Mean, double Spread) LumaStatistics(SKBitmap bitmap)
     {
-        const int side = 32;
-        using var thumb = bitmap.Resize(new SKImageInfo(side, side, SKColorType.Rgba8888, SKAlphaType.Premul), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
-        var px = PixelSpan.Of(thumb);
+        var px = PixelSpan.Of(bitmap);
+        int stepX = Math.Max(1, bitmap.Width / 40), stepY = Math.Max(1, bitmap.Height / 40);
         double sum = 0, sumSq = 0;
-        for (var i = 0; i < side * side * 4; i += 4)
+        var n = 0;
+        for (var y = stepY / 2; y < bitmap.Height; y += stepY)
         {
-            var l = (0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2]) / 255.0;
-            sum += l;
-            sumSq += l * l;
+            var row = y * bitmap.RowBytes;
+            for (var x = stepX / 2; x < bitmap.Width; x += stepX)
+            {
+                var i = row + x * 4;
+                var l = (0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2]) / 255.0;
+                sum += l;
+                sumSq += l * l;
+                n++;
+            }
         }
-        var mean = sum / (side * side);
-        return (mean, Math.Sqrt(Math.Max(0, sumSq / (side * side) - mean * mean)));
+        var mean = sum / n;
+        return (mean, Math.Sqrt(Math.Max(0, sumSq / n - mean * mean)));
     }
 
     private static SKColorFilter ToneTable(float[] gains, float gamma, float stretch, float pivot, float contrast, float lift)

@@ -11,8 +11,8 @@ internal static class DisplayScene
 {
     public static readonly string[] Devices = ["monitor", "laptop", "phone", "tablet", "tv", "closeup"];
 
-    /// <summary>Largest emission texture (pixels) built per sample; keeps the hot path bounded.</summary>
-    private const int MaxEmissionPixels = 2_400_000;
+    /// <summary>Largest display resolution rendered per sample (content drawing cost grows with it).</summary>
+    private const int MaxDisplayPixels = 400_000;
 
     public static void Draw(SKCanvas canvas, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
     {
@@ -48,10 +48,9 @@ internal static class DisplayScene
             : rng.Weighted([2, 3, 1]) switch { 0 => rng.Range(0.7, 1.6), 1 => rng.Range(1.6, 3.2), _ => rng.Range(3.2, 5) };
         var displayW = Math.Max(8, (int)(scale / pitch));
         var displayH = Math.Max(8, (int)(displayW * aspect));
-        var emissionPixels = (long)displayW * displayH * SubpixelDisplay.Factor * SubpixelDisplay.Factor;
-        if (emissionPixels > MaxEmissionPixels)
+        if ((long)displayW * displayH > MaxDisplayPixels)
         {
-            var shrink = MathF.Sqrt(MaxEmissionPixels / (float)emissionPixels);
+            var shrink = MathF.Sqrt(MaxDisplayPixels / (float)((long)displayW * displayH));
             displayW = Math.Max(8, (int)(displayW * shrink));
             displayH = Math.Max(8, (int)(displayH * shrink));
             pitch = scale / displayW;
@@ -65,10 +64,9 @@ internal static class DisplayScene
         using var content = ScreenContent.Render(kind, displayW, displayH, rng.Fork(), photos);
         var layout = rng.Pick(SubpixelDisplay.Layouts);
         cues.Layout = layout;
-        var (emission, transmission) = SubpixelDisplay.Render(content, layout, rng);
-        using var emissionImage = emission;
+        using var panel = new SubpixelDisplay(content, layout, rng);
 
-        var sampling = rng.Weighted([6, 1.5, 1.5]) switch
+        var sampling = rng.Weighted([4, 1, 4]) switch
         {
             0 => new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None),
             1 => new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None),
@@ -81,13 +79,10 @@ internal static class DisplayScene
         canvas.Save();
         canvas.ClipPath(screenPath, antialias: true);
         canvas.DrawColor(Palette.Gray(rng.Int(5, 25)));
-        canvas.SetMatrix(Homography.RectToQuad(emission.Width, emission.Height, quad));
-        using (var emissive = Emissive(rng, 1 / transmission))
-        using (var paint = new SKPaint { ColorFilter = emissive })
+        using (var emissive = Emissive(rng, 1 / panel.Transmission))
         {
-            canvas.DrawImage(emission, 0, 0, sampling, paint);
+            panel.Draw(canvas, Homography.RectToQuad(panel.Width, panel.Height, quad), sampling, emissive);
         }
-        canvas.ResetMatrix();
         if (rng.Chance(0.35)) Banding(canvas, frame, rng);
         if (rng.Chance(0.55)) Glare(canvas, frame, rng);
         if (rng.Chance(0.35)) Reflection(canvas, frame, rng);

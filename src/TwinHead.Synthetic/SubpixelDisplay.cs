@@ -3,39 +3,66 @@ using SkiaSharp;
 namespace TwinHead.Synthetic;
 
 /// <summary>
-/// Turns display content into what the panel physically emits: every display pixel becomes a 3x3 block of red,
-/// green and blue sub-pixels (RGB or BGR stripes, or a PenTile diamond arrangement) separated by a dark matrix.
-/// Photographed at an angle and a scale close to the camera's pixel pitch, this grid aliases into real moire.
+/// What the panel physically emits: every display pixel is a 3x3 block of red, green and blue sub-pixels (RGB or BGR
+/// stripes, or a PenTile diamond arrangement) separated by a dark matrix. The grid is applied as a repeating shader
+/// through the same perspective map as the content, so it is sampled once per camera pixel: photographed at an angle
+/// and at a pitch close to the camera's, it aliases into real moire.
 /// </summary>
-internal static class SubpixelDisplay
+internal sealed class SubpixelDisplay : IDisposable
 {
     public static readonly string[] Layouts = ["rgb-stripe", "bgr-stripe", "pentile", "rgb-stripe-tall"];
 
+    /// <summary>Sub-pixel cells per display pixel along each axis.</summary>
     public const int Factor = 3;
 
-    /// <summary>
-    /// Returns the emission image (content size x 3) and the mask's mean transmission, which the caller undoes with
-    /// gain (the camera sees the panel's average light, not a third of it).
-    /// </summary>
-    public static (SKImage Image, float Transmission) Render(SKBitmap content, string layout, SampleRandom rng)
+    private readonly SKImage content;
+    private readonly SKImage mask;
+
+    public SubpixelDisplay(SKBitmap content, string layout, SampleRandom rng)
     {
-        float transmission;
-        var w = content.Width * Factor;
-        var h = content.Height * Factor;
-        using var emission = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using (var canvas = new SKCanvas(emission))
-        {
-            using var source = SKImage.FromBitmap(content);
-            canvas.DrawImage(source, new SKRect(0, 0, w, h), new SKSamplingOptions(SKFilterMode.Nearest));
-            using var mask = Mask(layout, rng);
-            transmission = MeanTransmission(mask);
-            using var maskImage = SKImage.FromBitmap(mask);
-            using var shader = maskImage.ToShader(SKShaderTileMode.Repeat, SKShaderTileMode.Repeat, new SKSamplingOptions(SKFilterMode.Nearest));
-            using var paint = new SKPaint { Shader = shader, BlendMode = SKBlendMode.Multiply };
-            canvas.DrawRect(0, 0, w, h, paint);
-        }
-        emission.SetImmutable();
-        return (SKImage.FromBitmap(emission), transmission);
+        this.content = SKImage.FromBitmap(content);
+        using var cell = Mask(layout, rng);
+        Transmission = MeanTransmission(cell);
+        cell.SetImmutable();
+        mask = SKImage.FromBitmap(cell);
+        Width = content.Width * Factor;
+        Height = content.Height * Factor;
+    }
+
+    /// <summary>Width of the panel in sub-pixel units.</summary>
+    public int Width { get; }
+
+    /// <summary>Height of the panel in sub-pixel units.</summary>
+    public int Height { get; }
+
+    /// <summary>Mean light the mask lets through; the caller undoes it with gain (the camera sees the panel's average light).</summary>
+    public float Transmission { get; }
+
+    /// <summary>
+    /// Draws the panel through <paramref name="panelToImage"/> (sub-pixel units to image pixels): content, then the
+    /// sub-pixel mask multiplied over it, with <paramref name="emissive"/> applied to the result.
+    /// </summary>
+    public void Draw(SKCanvas canvas, SKMatrix panelToImage, SKSamplingOptions sampling, SKColorFilter emissive)
+    {
+        var bounds = new SKRect(0, 0, Width, Height);
+        using var layerPaint = new SKPaint { ColorFilter = emissive };
+        var deviceBounds = panelToImage.MapRect(bounds);
+        canvas.SaveLayer(deviceBounds, layerPaint);
+        canvas.SetMatrix(panelToImage);
+        // Display pixels are squares of Factor x Factor sub-pixel units: nearest sampling keeps their edges sharp
+        // unless the camera samples them more coarsely than the grid.
+        canvas.DrawImage(content, bounds, new SKSamplingOptions(SKFilterMode.Nearest), null);
+        using var shader = mask.ToShader(SKShaderTileMode.Repeat, SKShaderTileMode.Repeat, sampling);
+        using var paint = new SKPaint { Shader = shader, BlendMode = SKBlendMode.Multiply };
+        canvas.DrawRect(bounds, paint);
+        canvas.ResetMatrix();
+        canvas.Restore();
+    }
+
+    public void Dispose()
+    {
+        content.Dispose();
+        mask.Dispose();
     }
 
     private static float MeanTransmission(SKBitmap mask)
@@ -74,7 +101,7 @@ internal static class SubpixelDisplay
                     var py = y / 3;
                     var lx = x % 3;
                     var ly = y % 3;
-                    // Each pixel owns a green dot and alternately a red or blue diamond, shifted on odd rows.
+                    // Each pixel owns a green dot and alternately a red or blue diamond, swapped on odd rows.
                     var big = (px + py) % 2 == 0 ? red : blue;
                     var color = (lx, ly) switch
                     {

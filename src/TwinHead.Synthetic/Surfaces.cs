@@ -45,12 +45,16 @@ internal static class Surfaces
         canvas.DrawImage(image, rect, new SKSamplingOptions(SKFilterMode.Linear));
     }
 
-    /// <summary>A tileable noise texture tinted between two colours.</summary>
+    /// <summary>
+    /// Darkens <paramref name="r"/> with noise of roughly the requested frequencies (cycles per pixel), tinted
+    /// <paramref name="dark"/>. Drawn from a few precomputed tileable noise tiles, scaled and shifted by
+    /// <paramref name="seed"/>: Perlin noise evaluated per pixel would dominate the cost of a sample.
+    /// </summary>
     public static void Noise(SKCanvas c, SKRect r, SKColor dark, float strength, float fx, float fy, int octaves, float seed, bool turbulence = false)
     {
-        using var noise = turbulence
-            ? SKShader.CreatePerlinNoiseTurbulence(fx, fy, octaves, seed)
-            : SKShader.CreatePerlinNoiseFractalNoise(fx, fy, octaves, seed);
+        var tile = NoiseTiles.For(fx, fy, octaves, turbulence);
+        var local = SKMatrix.CreateScale(tile.FrequencyX / fx, tile.FrequencyY / fy).PostConcat(SKMatrix.CreateTranslation(seed * 37.1f, seed * 53.7f));
+        using var noise = tile.Image.ToShader(SKShaderTileMode.Repeat, SKShaderTileMode.Repeat, new SKSamplingOptions(SKFilterMode.Linear), local);
         // Alpha from the noise's red channel, colour fixed: the noise darkens the base by up to 'strength'.
         ReadOnlySpan<float> matrix =
         [
@@ -193,5 +197,54 @@ internal static class PhotoPlacement
         var x = rng.Range(0, photo.Width - w);
         var y = rng.Range(0, photo.Height - h);
         canvas.DrawImage(photo, new SKRect(x, y, x + w, y + h), target, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear), paint);
+    }
+}
+
+/// <summary>Tileable grey noise tiles rendered once per process (fixed seeds, so output stays reproducible).</summary>
+internal static class NoiseTiles
+{
+    private const int Size = 256;
+
+    public sealed record Tile(SKImage Image, float FrequencyX, float FrequencyY);
+
+    private static readonly Lazy<Tile[]> Tiles = new(() =>
+    [
+        Make(4, 4, 4, false, 1),
+        Make(4, 4, 4, true, 2),
+        Make(1, 24, 3, false, 3),
+        Make(48, 48, 1, false, 4),
+        Make(2, 2, 2, false, 5),
+    ]);
+
+    /// <summary>The tile whose character (isotropic, turbulent, streaky, fine, smooth) best fits the request.</summary>
+    public static Tile For(float fx, float fy, int octaves, bool turbulence)
+    {
+        var tiles = Tiles.Value;
+        if (turbulence) return tiles[1];
+        var ratio = Math.Max(fx, fy) / Math.Max(1e-4f, Math.Min(fx, fy));
+        if (ratio > 3) return tiles[2];
+        if (octaves <= 1) return tiles[3];
+        return octaves == 2 ? tiles[4] : tiles[0];
+    }
+
+    private static Tile Make(int cyclesX, int cyclesY, int octaves, bool turbulence, int seed)
+    {
+        float fx = cyclesX / (float)Size, fy = cyclesY / (float)Size;
+        var size = new SKSizeI(Size, Size);
+        using var shader = turbulence
+            ? SKShader.CreatePerlinNoiseTurbulence(fx, fy, octaves, seed, size)
+            : SKShader.CreatePerlinNoiseFractalNoise(fx, fy, octaves, seed, size);
+        using var bitmap = new SKBitmap(new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.Black);
+            // Grey from the red channel, fully opaque, so the tile can be tinted by a colour matrix.
+            ReadOnlySpan<float> grey = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+            using var filter = SKColorFilter.CreateColorMatrix(grey);
+            using var paint = new SKPaint { Shader = shader, ColorFilter = filter };
+            canvas.DrawRect(0, 0, Size, Size, paint);
+        }
+        bitmap.SetImmutable();
+        return new Tile(SKImage.FromBitmap(bitmap), fx, fy);
     }
 }
