@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.OpenApi;
 
 namespace TwinHead.Server;
 
@@ -98,7 +99,25 @@ public static class TwinHeadService
             .WithName("Classify")
             .WithSummary("Classify one image (raw body) or several (multipart/form-data, one part per file).")
             .WithDescription("Query: screen_threshold, not_document_threshold (override the model's thresholds), name (the raw body's file name).")
-            .Accepts<byte[]>("image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp", "application/octet-stream", "multipart/form-data")
+            // The body is described for OpenAPI only: Accepts() would make routing refuse other content types with a bare 415
+            // before the endpoint can say what is wrong.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                var binary = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+                var content = new Dictionary<string, OpenApiMediaType>();
+                foreach (var type in (string[])["image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp", "application/octet-stream"])
+                    content[type] = new OpenApiMediaType { Schema = binary };
+                content["multipart/form-data"] = new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Properties = new Dictionary<string, IOpenApiSchema> { ["files"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = binary } },
+                    },
+                };
+                operation.RequestBody = new OpenApiRequestBody { Required = true, Content = content };
+                return Task.CompletedTask;
+            })
             .Produces<ClassifyResponse>()
             .Produces<ErrorResponse>(400, "application/problem+json")
             .Produces<ErrorResponse>(408, "application/problem+json")
