@@ -27,6 +27,7 @@ public sealed class MicroBatcher : IDisposable
     private readonly object sync = new();
     private readonly Thread thread;
     private bool closing;
+    private int pending;
     private bool flushing;
 
     /// <summary>Starts the batching thread.</summary>
@@ -45,14 +46,8 @@ public sealed class MicroBatcher : IDisposable
         thread.Start();
     }
 
-    /// <summary>Images waiting for a model run.</summary>
-    public int QueuedImages
-    {
-        get
-        {
-            lock (sync) return queue.Count;
-        }
-    }
+    /// <summary>Images submitted whose model run has not finished (waiting in the queue or gathered into the next batch).</summary>
+    public int QueuedImages => Volatile.Read(ref pending);
 
     /// <summary>Stop waiting for batches to fill (used when the service drains at shutdown).</summary>
     public void Flush()
@@ -76,6 +71,7 @@ public sealed class MicroBatcher : IDisposable
         {
             ObjectDisposedException.ThrowIf(closing, this);
             queue.Enqueue(item);
+            Interlocked.Increment(ref pending);
             Monitor.Pulse(sync);
         }
         return item.Done.Task;
@@ -117,6 +113,7 @@ public sealed class MicroBatcher : IDisposable
                     // A failing model run fails its callers, not the batching thread.
                     foreach (var item in batch) item.Done.TrySetException(e);
                 }
+                Interlocked.Add(ref pending, -batch.Count);
                 batch.Clear();
             }
         }

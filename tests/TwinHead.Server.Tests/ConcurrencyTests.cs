@@ -40,9 +40,10 @@ public sealed class ConcurrencyTests(ModelFiles models)
     [Fact]
     public async Task Full_queue_answers_503_with_retry_after_and_the_admitted_request_still_succeeds()
     {
-        await using var factory = new ServiceFactory(new ServiceOptions { ModelPath = models.First, WatchModel = false, MaxConcurrentRequests = 1, MaxQueuedRequests = 0, RetryAfterSeconds = 2 });
-        using var client = factory.CreateClient();
-        var gate = factory.Services.GetRequiredService<AdmissionGate>();
+        // Real sockets: the in-memory server hands a request to the service only once its body is complete.
+        await using var service = await RunningService.StartAsync(new ServiceOptions { ModelPath = models.First, WatchModel = false, MaxConcurrentRequests = 1, MaxQueuedRequests = 0, RetryAfterSeconds = 2 });
+        using var client = new HttpClient { BaseAddress = service.BaseAddress };
+        var gate = service.App.Services.GetRequiredService<AdmissionGate>();
         var slowBody = new HeldBackContent(TestImages.Jpeg());
         var admitted = client.PostAsync("/v1/classify", slowBody);
         await Until(() => gate.Active == 1);
@@ -51,22 +52,30 @@ public sealed class ConcurrencyTests(ModelFiles models)
         var error = await Requests.Error(refused, 503);
         Assert.Equal("queue_full", error.Code);
         Assert.Equal(TimeSpan.FromSeconds(2), refused.Headers.RetryAfter?.Delta);
-        Assert.Contains("twinhead_requests_in_flight 1", factory.Metrics.Render());
+        var metrics = service.App.Services.GetRequiredService<ServiceMetrics>();
+        Assert.Contains("twinhead_requests_in_flight 1", metrics.Render());
 
         slowBody.Release();
         await Requests.Ok(await admitted);
-        Assert.Equal(1, factory.Metrics.RequestCount("classify", "queue_full"));
+        Assert.Equal(1, metrics.RequestCount("classify", "queue_full"));
     }
 
     [Fact]
     public async Task Slow_body_gets_408_when_the_request_time_runs_out()
     {
-        await using var factory = new ServiceFactory(new ServiceOptions { ModelPath = models.First, WatchModel = false, RequestTimeout = TimeSpan.FromMilliseconds(300) });
-        using var client = factory.CreateClient();
-        var slowBody = new HeldBackContent(TestImages.Jpeg());
-        var error = await Requests.Error(await client.PostAsync("/v1/classify", slowBody), 408);
-        Assert.Equal("body_timeout", error.Code);
-        slowBody.Release();
+        await using var service = await RunningService.StartAsync(new ServiceOptions { ModelPath = models.First, WatchModel = false, RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        // A raw socket: the client announces 1000 bytes, sends 10 and stalls, as a slow-loris upload does.
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(service.BaseAddress.Host, service.BaseAddress.Port);
+        var stream = socket.GetStream();
+        var head = $"POST /v1/classify HTTP/1.1\r\nHost: {service.BaseAddress.Authority}\r\nContent-Type: image/jpeg\r\nContent-Length: 1000\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+        await stream.WriteAsync(TestImages.Jpeg().AsMemory(0, 10));
+
+        using var reader = new StreamReader(stream);
+        var answer = await reader.ReadToEndAsync();
+        Assert.StartsWith("HTTP/1.1 408", answer);
+        Assert.Contains("\"code\":\"body_timeout\"", answer);
     }
 
     [Fact]
