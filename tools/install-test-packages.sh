@@ -9,5 +9,5 @@ fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
 /usr/bin/chromium --version 2>/dev/null | tail -n 1
