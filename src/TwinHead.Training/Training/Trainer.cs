@@ -129,7 +129,10 @@ public sealed class Trainer(ITrainingObserver observer)
             observer.OnMessage($"initialised weights from {config.Model.Init}");
         }
 
-        var optimizer = torch.optim.Adam(model.Network.parameters(), config.Optim.Lr, weight_decay: config.Optim.WeightDecay);
+        using var distiller = config.Distill.IsEnabled() ? new Distillation.Distiller(config.Distill, spec) : null;
+        if (distiller is not null)
+            observer.OnMessage($"distilling from {config.Distill.Teacher} ({distiller.Teacher.Architecture.Name} {distiller.Teacher.Backbone}), T {config.Distill.Temperature}, alpha {config.Distill.Alpha}");
+        var optimizer = CreateOptimizer(model, config.Optim);
         if (optimizerState is not null) CheckpointFile.RestoreOptimizer(optimizer, optimizerState);
         var scheduler = torch.optim.lr_scheduler.StepLR(optimizer, config.Optim.StepSize, config.Optim.Gamma);
         for (var e = 0; e < state.Epoch; e++) scheduler.step();
@@ -150,6 +153,7 @@ public sealed class Trainer(ITrainingObserver observer)
             ConfigHash = configHash,
             Extra = new Dictionary<string, string> { ["run"] = Path.GetFileName(run.Path), ["dataset"] = config.Data.Root, ["head_design"] = new HeadDesign(config.Model.HeadChannels, config.Model.SharedHeadConv).Name },
         };
+        if (distiller is not null) metadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["distilled_from"] = Path.GetFullPath(config.Distill.Teacher) } };
 
         var tensorboard = config.Tensorboard ? torch.utils.tensorboard.SummaryWriter(run.TensorboardPath) : null;
         observer.OnStart(run, config, train.Count, val.Count, steps, state.Epoch + 1);
@@ -171,7 +175,8 @@ public sealed class Trainer(ITrainingObserver observer)
                     var x = tensor(batch.Pixels).view(batch.Count, 3, spec.Height, spec.Width);
                     var y = tensor(batch.Labels);
                     optimizer.zero_grad();
-                    var loss = model.Architecture.Loss(model.Network.call(x), y, lossSettings);
+                    var logits = model.Network.call(x);
+                    var loss = distiller is null ? model.Architecture.Loss(logits, y, lossSettings) : distiller.Compute(model, logits, x, y, lossSettings);
                     loss.backward();
                     optimizer.step();
                     lossSum += loss.item<float>() * batch.Count;
@@ -257,6 +262,28 @@ public sealed class Trainer(ITrainingObserver observer)
         var total = counts.Sum();
         return counts.Select(c => c == 0 ? 0f : (float)total / (present * c)).ToArray();
     }
+
+    /// <summary>
+    /// Adam over all parameters; with <see cref="OptimConfig.BackboneLrScale"/> != 1, two groups: the heads at <c>optim.lr</c>
+    /// (first, so the logged rate is theirs) and the backbone at <c>optim.lr</c> · scale.
+    /// </summary>
+    public static TorchSharp.Modules.Adam CreateOptimizer(BuiltModel model, OptimConfig optim)
+    {
+        if (optim.BackboneLrScale == 1.0)
+            return torch.optim.Adam(model.Network.parameters(), optim.Lr, weight_decay: optim.WeightDecay);
+        var parameters = model.Network.named_parameters().ToArray();
+        var backbone = parameters.Where(p => IsBackboneParameter(model.Architecture, p.name)).Select(p => p.parameter).ToArray();
+        var heads = parameters.Where(p => !IsBackboneParameter(model.Architecture, p.name)).Select(p => p.parameter).ToArray();
+        return torch.optim.Adam(new[]
+        {
+            new TorchSharp.Modules.Adam.ParamGroup(heads, optim.Lr, weight_decay: optim.WeightDecay),
+            new TorchSharp.Modules.Adam.ParamGroup(backbone, optim.Lr * optim.BackboneLrScale, weight_decay: optim.WeightDecay),
+        }, optim.Lr, weight_decay: optim.WeightDecay);
+    }
+
+    /// <summary>Whether a parameter belongs to the backbone: <c>base_model.*</c> in two-headed models, all but <c>fc.*</c> in three-output ones.</summary>
+    public static bool IsBackboneParameter(Architecture architecture, string name) =>
+        architecture == Architecture.TwoHeaded ? name.StartsWith("base_model.", StringComparison.Ordinal) : !name.StartsWith("fc.", StringComparison.Ordinal);
 
     private static void CopyWeights(BuiltModel source, BuiltModel target)
     {
