@@ -27,6 +27,16 @@ public static class TwinHeadApp
                 .WithDescription("Write report.html with plots (curves, precision-recall, sweeps, confusion matrices, misclassified gallery) for a run.");
             config.AddCommand<CompareCommand>("compare")
                 .WithDescription("Train and evaluate the seed's grid (three-output/two-headed at 256/320) and print the seed's table.");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Export a run, checkpoint or reference PyTorch state_dict (.pt) to ONNX and check parity against TorchSharp.")
+                .WithExample("export", "runs/my-run", "-o", "model.onnx");
+            config.AddCommand<PredictCommand>("predict")
+                .WithDescription("Classify image files, folders or globs with an ONNX model; table, jsonl or csv; exit 1 if any input failed.");
+            config.AddCommand<BenchCommand>("bench")
+                .WithDescription("Measure ONNX models side by side: end-to-end latency at batch 1, decode / after-decode split, model-only, batch throughput, peak memory, size.");
+            config.AddCommand<ServeCommand>("serve")
+                .WithDescription("Serve a model over HTTP: POST /v1/classify, GET /v1/model, /healthz, /readyz, /metrics, OpenAPI, and a web page at /.")
+                .WithExample("serve", "--model", "models/twinhead-default.onnx", "--urls", "http://127.0.0.1:5000");
             config.AddCommand<SynthCommand>("synth")
                 .WithDescription("Generate a synthetic dataset in the reference layout.");
             config.AddBranch("dataset", dataset =>

@@ -210,6 +210,7 @@ public sealed class Trainer(ITrainingObserver observer)
             if (tensorboard is not null)
             {
                 foreach (var r in rows) tensorboard.add_scalar($"{r.Split}/{r.Head}/{r.Metric}", (float)r.Value, epoch);
+                LogSamples(tensorboard, valLoader, validation, epoch, config.ToThresholds());
             }
             run.Log($"epoch {epoch}: train loss {summary.TrainLoss:F4}, val loss {validation.MeanLoss:F4}, val screen F1 {validation.Report.ScreenHead.F1:F4}, " +
                     $"3-way acc {validation.Report.ThreeWay.Accuracy:F4}, score {score:F4}{(isBest ? " (best)" : "")}, {summary.ImagesPerSecond:F1} img/s");
@@ -233,6 +234,25 @@ public sealed class Trainer(ITrainingObserver observer)
         }
         run.WriteStatus("complete", $"best epoch {state.BestEpoch}, score {state.BestScore:F4}");
         return new TrainingResult(run, summaries, state.BestScore, state.BestEpoch, test);
+    }
+
+    /// <summary>A strip of the first validation images as the model sees them, with their labels and predictions as text.</summary>
+    private static void LogSamples(TorchSharp.Modules.SummaryWriter writer, BatchLoader loader, Evaluation validation, int epoch, DecisionThresholds thresholds)
+    {
+        var count = Math.Min(8, validation.Predictions.Count);
+        if (count == 0) return;
+        using var scope = NewDisposeScope();
+        var spec = loader.Spec;
+        var batch = loader.Assemble(Enumerable.Range(0, count).ToArray(), 0, new LoaderOptions(count, false, null));
+        var images = tensor(batch.Pixels).view(count, 3, spec.Height, spec.Width);
+        var mean = tensor(spec.Mean).view(1, 3, 1, 1);
+        var std = tensor(spec.Std).view(1, 3, 1, 1);
+        var strip = cat((images * std + mean).clamp(0, 1).unbind(0), 2);
+        writer.add_img("val/samples", strip, epoch);
+        var lines = validation.Predictions.Take(count).Select((p, i) =>
+            $"{i + 1}. {p.Path}: {DocumentClasses.NameOf(p.Actual)} -> {DocumentClasses.NameOf(thresholds.Decide(p.ScreenProbability, p.NotDocumentProbability))} " +
+            $"(screen {p.ScreenProbability:F2}, not_document {p.NotDocumentProbability:F2})");
+        writer.add_text("val/predictions", string.Join("  \n", lines), epoch);
     }
 
     /// <summary>Inverse-frequency class weights normalised to mean 1 (classes without samples get 0).</summary>
