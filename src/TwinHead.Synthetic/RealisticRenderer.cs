@@ -337,8 +337,8 @@ internal static class SubjectScene
         if (usePhoto)
         {
             cues.Layout = "photo";
-            var photo = photos.Pick(rng);
-            if (photo is not null) PhotoPlacement.DrawCover(canvas, photo, frame, rng, null, 1, 2.2);
+            var photo = photos.PickDetailed(rng);
+            if (photo is not null) PhotoPlacement.DrawCover(canvas, photo, frame, rng, null, 1, 1.5);
             cues.Background = "photo";
         }
         else
