@@ -205,28 +205,38 @@ public static class ImageAugmenter
         for (int i = 0; i < kernel.Length; i++)
             kernel[i] /= total;
 
-        int w = image.Width, h = image.Height;
-        var horizontal = new float[w * h * 3];
+        int w = image.Width, h = image.Height, rowBytes = w * 3;
+        // Reflected offsets, precomputed so the inner loops index without edge logic.
+        var columnOffsets = new int[w + 2 * radius];
+        for (int i = 0; i < columnOffsets.Length; i++)
+            columnOffsets[i] = Reflect(i - radius, w) * 3;
+        var rowOffsets = new int[h + 2 * radius];
+        for (int i = 0; i < rowOffsets.Length; i++)
+            rowOffsets[i] = Reflect(i - radius, h) * rowBytes;
+
         var src = image.Pixels;
+        var horizontal = new float[w * h * 3];
         for (int y = 0; y < h; y++)
+        {
+            int row = y * rowBytes;
             for (int x = 0; x < w; x++)
                 for (int c = 0; c < 3; c++)
                 {
                     float sum = 0;
-                    for (int k = -radius; k <= radius; k++)
-                        sum += kernel[k + radius] * src[(y * w + Reflect(x + k, w)) * 3 + c];
-                    horizontal[(y * w + x) * 3 + c] = sum;
+                    for (int k = 0; k < kernel.Length; k++)
+                        sum += kernel[k] * src[row + columnOffsets[x + k] + c];
+                    horizontal[row + x * 3 + c] = sum;
                 }
+        }
         var output = GC.AllocateUninitializedArray<byte>(w * h * 3);
         for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-                for (int c = 0; c < 3; c++)
-                {
-                    float sum = 0;
-                    for (int k = -radius; k <= radius; k++)
-                        sum += kernel[k + radius] * horizontal[(Reflect(y + k, h) * w + x) * 3 + c];
-                    output[(y * w + x) * 3 + c] = ClampToByte(sum);
-                }
+            for (int j = 0; j < rowBytes; j++)
+            {
+                float sum = 0;
+                for (int k = 0; k < kernel.Length; k++)
+                    sum += kernel[k] * horizontal[rowOffsets[y + k] + j];
+                output[y * rowBytes + j] = ClampToByte(sum);
+            }
         return new RgbImage(w, h, output);
     }
 

@@ -11,8 +11,9 @@ namespace TwinHead.Imaging;
 /// <para>EXIF orientation is applied (all eight origins), fused into the RGBA to RGB pass so it costs no extra copy.</para>
 /// <para>Transparent pixels are composited over white: transparent images in this domain are mostly scans, forms and
 /// screenshots whose dark ink sits on a transparent background, which over black would become invisible; paper is white.</para>
-/// <para>JPEGs are decoded by libjpeg's DCT scaling at 1/8, 1/4 or 1/2 (the scales PIL's <c>draft</c> uses), the smallest
-/// whose size is still at least the requested minimum; this is the bulk of the speed on phone photos.</para>
+/// <para>JPEGs are decoded by libjpeg's DCT scaling at 1/8, 1/4 or 1/2, chosen by PIL <c>draft</c>'s rule (the largest
+/// reduction that the minimum size fits into a whole number of times), so the result is never smaller than the minimum
+/// and matches the reference pipeline; this is the bulk of the speed on phone photos.</para>
 /// <para>Embedded colour profiles are not applied (like PIL, so training data made by the Python reference matches).</para>
 /// <para>Truncated files are rejected (<see cref="ImageDecodeFailure.Corrupt"/>), as PIL does by default: a partially
 /// decoded photo would be classified with a filled-in band as though it were real content.</para>
@@ -65,6 +66,8 @@ public static class ImageDecoder
         if (length > limits.MaxBytes)
             throw new ImageDecodeException(path, ImageDecodeFailure.TooLarge,
                 $"the image is {length:N0} bytes, more than the limit of {limits.MaxBytes:N0}");
+        if (length > Array.MaxLength)
+            throw new ImageDecodeException(path, ImageDecodeFailure.TooLarge, $"the image is {length:N0} bytes, more than an array can hold");
         var bytes = GC.AllocateUninitializedArray<byte>((int)length);
         stream.ReadExactly(bytes);
         return Decode(bytes, minWidth, minHeight, limits, path);
@@ -81,8 +84,12 @@ public static class ImageDecoder
                 $"the header declares {info.Width}x{info.Height} = {declaredPixels:N0} pixels, more than the limit of {limits.MaxPixels:N0}");
 
         var origin = codec.EncodedOrigin;
-        bool swapsAxes = SwapsAxes(origin);
+        bool swapsAxes = PremultipliedRgba.SwapsAxes(origin);
         var size = ChooseDecodeSize(codec, swapsAxes ? minHeight : minWidth, swapsAxes ? minWidth : minHeight);
+
+        if ((long)size.Width * size.Height * 3 > Array.MaxLength)
+            throw new ImageDecodeException(source, ImageDecodeFailure.TooLarge,
+                $"decoding {size.Width}x{size.Height} pixels would exceed the largest possible RGB buffer");
 
         // Premultiplied RGBA makes compositing over white a single add per channel; no colour space means no ICC conversion.
         var decodeInfo = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
@@ -101,22 +108,25 @@ public static class ImageDecoder
         }
     }
 
+    /// <summary>
+    /// PIL <c>draft</c>'s rule, so that our tensors match the reference pipeline's: the largest reduction a in {8, 4, 2}
+    /// with stored width >= a x minimum width and stored height >= a x minimum height; libjpeg then gives ceil(size / a).
+    /// </summary>
     private static SKSizeI ChooseDecodeSize(SKCodec codec, int minStoredWidth, int minStoredHeight)
     {
         var full = new SKSizeI(codec.Info.Width, codec.Info.Height);
         if (codec.EncodedFormat != SKEncodedImageFormat.Jpeg)
             return full;
-        foreach (int denominator in (ReadOnlySpan<int>)[8, 4, 2])
+        foreach (int reduction in (ReadOnlySpan<int>)[8, 4, 2])
         {
-            var scaled = codec.GetScaledDimensions(1f / denominator);
+            if (full.Width < (long)reduction * minStoredWidth || full.Height < (long)reduction * minStoredHeight)
+                continue;
+            var scaled = codec.GetScaledDimensions(1f / reduction);
             if (scaled.Width >= minStoredWidth && scaled.Height >= minStoredHeight && scaled.Width > 0 && scaled.Height > 0)
                 return scaled;
         }
         return full;
     }
-
-    private static bool SwapsAxes(SKEncodedOrigin origin) =>
-        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
 
     private static ImageDecodeException DecodeFailure(SKCodecResult result, SKEncodedImageFormat format, string source)
     {

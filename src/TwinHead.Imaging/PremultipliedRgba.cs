@@ -5,13 +5,17 @@ namespace TwinHead.Imaging;
 /// <summary>Premultiplied RGBA as decoded by Skia, turned into upright RGB over a white background in one pass.</summary>
 internal static class PremultipliedRgba
 {
+    /// <summary>True for the four EXIF origins whose upright image is the stored one transposed (width and height exchanged).</summary>
+    public static bool SwapsAxes(SKEncodedOrigin origin) =>
+        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+
     /// <summary>
     /// Writes upright RGB: destination pixel (x, y) reads stored pixel (sx, sy) = origin mapping, and composites over white
     /// (for premultiplied colour c and alpha a, c + (255 - a) = c/a * a + 255 * (1 - a)).
     /// </summary>
     public static unsafe RgbImage ToUprightRgb(byte* rgba, int storedWidth, int storedHeight, SKEncodedOrigin origin)
     {
-        bool swaps = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        bool swaps = SwapsAxes(origin);
         int width = swaps ? storedHeight : storedWidth;
         int height = swaps ? storedWidth : storedHeight;
         int w1 = storedWidth - 1, h1 = storedHeight - 1;

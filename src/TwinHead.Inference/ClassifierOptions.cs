@@ -1,4 +1,3 @@
-using TwinHead.Core.Labels;
 using TwinHead.Imaging;
 
 namespace TwinHead.Inference;
@@ -18,8 +17,11 @@ public sealed record ClassifierOptions
     /// <summary>Largest encoded image in bytes.</summary>
     public long MaxBytes { get; init; } = ImageDecodeLimits.Default.MaxBytes;
 
-    /// <summary>Thresholds to use instead of those stored in the model (null: the model's).</summary>
-    public DecisionThresholds? Thresholds { get; init; }
+    /// <summary>p(screen) threshold to use instead of the model's (null: the model's).</summary>
+    public double? ScreenThreshold { get; init; }
+
+    /// <summary>p(not_document) threshold to use instead of the model's (null: the model's).</summary>
+    public double? NotDocumentThreshold { get; init; }
 
     /// <summary>Model runs on a blank input at load, so the first real request does not pay for lazy initialisation.</summary>
     public int WarmupRuns { get; init; } = 2;
@@ -38,7 +40,8 @@ public sealed record ClassifierOptions
         if (MaxBytes < 1) throw new ArgumentOutOfRangeException(nameof(MaxBytes), MaxBytes, "max bytes must be positive");
         if (WarmupRuns < 0) throw new ArgumentOutOfRangeException(nameof(WarmupRuns), WarmupRuns, "warm-up runs must be >= 0");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batch size must be positive");
-        Thresholds?.Validate();
+        if (ScreenThreshold is { } s && !(s >= 0 && s <= 1)) throw new ArgumentOutOfRangeException(nameof(ScreenThreshold), s, "screen threshold must be in [0, 1]");
+        if (NotDocumentThreshold is { } n && !(n >= 0 && n <= 1)) throw new ArgumentOutOfRangeException(nameof(NotDocumentThreshold), n, "not_document threshold must be in [0, 1]");
         return this;
     }
 }

@@ -30,7 +30,7 @@ public sealed class TwinHeadClassifier : IDisposable
         this.session = session;
         this.options = options;
         Metadata = metadata;
-        Thresholds = options.Thresholds ?? metadata.Thresholds;
+        Thresholds = new DecisionThresholds(options.ScreenThreshold ?? metadata.Thresholds.Screen, options.NotDocumentThreshold ?? metadata.Thresholds.NotDocument);
         Preprocessor = new ImagePreprocessor(metadata.Preprocessing, options.DecodeLimits);
     }
 

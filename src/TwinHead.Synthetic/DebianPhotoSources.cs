@@ -26,10 +26,11 @@ public static class DebianPhotoSources
     public static IReadOnlyList<string> Discover() => KnownFolders.Where(Directory.Exists).ToArray();
 
     /// <summary>
-    /// Photo files (JPEG, PNG, WebP of at least <paramref name="minBytes"/> bytes) under the given folders, recursively,
-    /// sorted by path so that a seed picks the same photo on every run. Folders named darknet are skipped.
+    /// Photo files (JPEG, PNG, WebP between <paramref name="minBytes"/> and <paramref name="maxBytes"/> bytes) under the
+    /// given folders, recursively, sorted by path so that a seed picks the same photo on every run. Tiny files are icons;
+    /// huge ones are multi-resolution duplicates that cost seconds to decode. Paths containing "darknet" are skipped.
     /// </summary>
-    public static IReadOnlyList<string> FindPhotos(IEnumerable<string> folders, long minBytes = 20_000)
+    public static IReadOnlyList<string> FindPhotos(IEnumerable<string> folders, long minBytes = 20_000, long maxBytes = 6_000_000)
     {
         var files = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var folder in folders)
@@ -40,7 +41,8 @@ public static class DebianPhotoSources
             {
                 if (file.Contains("darknet", StringComparison.OrdinalIgnoreCase)) continue;
                 if (!Extensions.Contains(Path.GetExtension(file).ToLowerInvariant())) continue;
-                if (new FileInfo(file).Length < minBytes) continue;
+                var length = new FileInfo(file).Length;
+                if (length < minBytes || length > maxBytes) continue;
                 files.Add(file);
             }
         }

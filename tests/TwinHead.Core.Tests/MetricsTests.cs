@@ -88,3 +88,49 @@ public class MetricsTests
         Assert.Equal("not a documents", DocumentClasses.FolderOf(DocumentClass.NotDocument));
     }
 }
+
+public class ThresholdTunerTests
+{
+    private static readonly int[] Actual = [1, 1, 1, 1, 0, 0, 0, 0];
+    private static readonly double[] Scores = [0.95, 0.9, 0.6, 0.3, 0.7, 0.2, 0.1, 0.05];
+
+    [Fact]
+    public void Sweep_lists_every_distinct_score_with_its_counts()
+    {
+        var sweep = ThresholdTuner.Sweep(Actual, Scores);
+        var at06 = sweep.Single(p => p.Threshold == 0.6);
+        Assert.Equal(new BinaryMetrics(3, 1, 3, 1), at06.Metrics);
+        Assert.Equal(BinaryMetrics.AtThreshold(Actual, Scores, 0.6), at06.Metrics);
+        Assert.Equal(0, sweep[^1].Metrics.TruePositives + sweep[^1].Metrics.FalsePositives);
+    }
+
+    [Fact]
+    public void Precision_target_picks_the_highest_recall_that_meets_it()
+    {
+        var choice = ThresholdTuner.ForPrecision(Actual, Scores, 0.99);
+        Assert.True(choice.TargetMet);
+        Assert.Equal(0.9, choice.Threshold);
+        Assert.Equal(1.0, choice.Metrics.Precision);
+        Assert.Equal(0.5, choice.Metrics.Recall);
+
+        // At 0.3 all four positives and one negative pass: precision 0.8, recall 1.
+        var looser = ThresholdTuner.ForPrecision(Actual, Scores, 0.8);
+        Assert.Equal(0.3, looser.Threshold);
+        Assert.Equal(1.0, looser.Metrics.Recall);
+    }
+
+    [Fact]
+    public void Unreachable_target_is_reported_not_met()
+    {
+        var choice = ThresholdTuner.ForPrecision([0, 0, 1], [0.9, 0.8, 0.1], 0.99);
+        Assert.False(choice.TargetMet);
+    }
+
+    [Fact]
+    public void Best_f1_threshold()
+    {
+        var choice = ThresholdTuner.ForBestF1(Actual, Scores);
+        Assert.Equal(BinaryMetrics.AtThreshold(Actual, Scores, choice.Threshold).F1, choice.Metrics.F1);
+        Assert.Equal(ThresholdTuner.Sweep(Actual, Scores).Max(p => p.Metrics.F1), choice.Metrics.F1);
+    }
+}

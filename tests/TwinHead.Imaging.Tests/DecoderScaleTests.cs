@@ -10,12 +10,14 @@ public class DecoderScaleTests
 
     [Theory]
     [InlineData(256, 256, 500, 375)] // 1/8 = 250x188 is too small; 1/4 fits
-    [InlineData(250, 188, 250, 188)] // 1/8 fits exactly (libjpeg rounds 187.5 up)
+    [InlineData(250, 187, 250, 188)] // 1/8: 2000 >= 8 x 250 and 1500 >= 8 x 187
+    [InlineData(250, 188, 500, 375)] // PIL's rule: 1500 // 188 = 7 < 8, so 1/4, although 1/8 would give 188 rows
+    [InlineData(256, 0, 500, 375)] // only the width constrains
     [InlineData(0, 0, 250, 188)] // no minimum: the smallest scale
     [InlineData(501, 100, 1000, 750)] // 1/4 is one pixel too narrow
     [InlineData(1001, 10, 2000, 1500)] // only full size is wide enough
     [InlineData(4000, 4000, 2000, 1500)] // never upscaled
-    public void JpegIsDecodedAtTheSmallestDctScaleNotBelowTheMinimum(int minWidth, int minHeight, int width, int height)
+    public void JpegIsDecodedAtPilDraftScale(int minWidth, int minHeight, int width, int height)
     {
         var image = ImageDecoder.Decode(LargeJpeg.Value, minWidth, minHeight, ImageDecodeLimits.Default, "large.jpg");
         Assert.Equal((width, height), (image.Width, image.Height));

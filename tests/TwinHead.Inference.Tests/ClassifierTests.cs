@@ -17,10 +17,10 @@ public sealed class ClassifierTests(ExportedModelFixture fixture) : IClassFixtur
     [Fact]
     public void Threshold_override_changes_the_decision_rule()
     {
-        using var classifier = TwinHeadClassifier.Load(fixture.ModelPath, new ClassifierOptions { Thresholds = new DecisionThresholds(0, 0) });
+        using var classifier = TwinHeadClassifier.Load(fixture.ModelPath, new ClassifierOptions { ScreenThreshold = 0 });
         var classification = classifier.Classify(TestImages.Jpeg(), "a.jpg");
         Assert.Equal(DocumentClass.Screen, classification.Decision);
-        Assert.Equal(new DecisionThresholds(0, 0), classification.Thresholds);
+        Assert.Equal(new DecisionThresholds(0, fixture.Metadata.Thresholds.NotDocument), classification.Thresholds);
         Assert.Equal("screen", classification.DecisionName);
     }
 
@@ -73,6 +73,31 @@ public sealed class ClassifierTests(ExportedModelFixture fixture) : IClassFixtur
         Parallel.For(0, answers.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => answers[i] = classifier.Classify(bytes, "x").ScreenProbability);
 
         Assert.All(answers, a => Assert.Equal(expected.ScreenProbability, a));
+    }
+
+    [Theory]
+    [InlineData("three-output", false)]
+    [InlineData("two-headed", true)]
+    public void Three_output_and_float16_exports_classify_like_their_TorchSharp_model(string architecture, bool halfPrecision)
+    {
+        TorchSharp.torch.manual_seed(3);
+        using var model = TwinHead.Training.Models.ModelRegistry.Create(new TwinHead.Training.Models.ModelOptions { Architecture = architecture, HeadChannels = 32 });
+        model.Network.eval();
+        var metadata = fixture.Metadata with { Architecture = architecture };
+        var path = Path.Combine(fixture.Directory, $"{architecture}-{halfPrecision}.onnx");
+        TwinHead.Training.Export.OnnxExporter.Export(model, metadata, path, new TwinHead.Training.Export.OnnxExportOptions { HalfPrecisionWeights = halfPrecision });
+        var bytes = TestImages.Jpeg(seed: 8);
+        using var classifier = TwinHeadClassifier.Load(path);
+
+        var classification = classifier.Classify(bytes, "x.jpg");
+
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var noGrad = TorchSharp.torch.no_grad();
+        var input = TorchSharp.torch.tensor(classifier.Preprocessor.Preprocess(bytes, "x.jpg")).reshape(1, 3, 64, 64);
+        var (screen, notDocument) = model.Architecture.Probabilities(model.Network.call(input));
+        var tolerance = halfPrecision ? 5e-2 : 1e-4;
+        Assert.Equal(screen.item<float>(), classification.ScreenProbability, tolerance);
+        Assert.Equal(notDocument.item<float>(), classification.NotDocumentProbability, tolerance);
     }
 
     [Fact]

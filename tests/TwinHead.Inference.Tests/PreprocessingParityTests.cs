@@ -32,6 +32,23 @@ public sealed class PreprocessingParityTests(ExportedModelFixture fixture) : ICl
     }
 
     [Fact]
+    public void Training_eval_loader_and_classifier_see_the_same_tensor()
+    {
+        var root = Path.Combine(fixture.Directory, "dataset");
+        Directory.CreateDirectory(Path.Combine(root, "screens"));
+        File.WriteAllBytes(Path.Combine(root, "screens", "a photo.jpg"), TestImages.Jpeg(seed: 6, width: 150, height: 100));
+        File.WriteAllText(Path.Combine(root, "test.csv"), "screens/a photo.jpg,2\n");
+        var dataset = TwinHead.Training.Data.ImageDataset.Load(root, "test", requireAllClasses: false);
+        var loader = new TwinHead.Training.Data.BatchLoader(dataset, fixture.Metadata.Preprocessing, ImageDecodeLimits.Default, null, 0);
+
+        var batch = loader.Assemble([0], 0, new TwinHead.Training.Data.LoaderOptions(1, Shuffle: false, Augmentation: null));
+        using var classifier = TwinHeadClassifier.Load(fixture.ModelPath);
+        var inference = classifier.Preprocessor.Preprocess(File.ReadAllBytes(dataset.PathOf(0)), dataset.PathOf(0));
+
+        Assert.Equal(batch.Pixels, inference);
+    }
+
+    [Fact]
     public void Classifier_answers_as_the_TorchSharp_model_does_on_the_same_file()
     {
         var path = fixture.WriteFile("torch.jpg", TestImages.Jpeg(seed: 5, width: 120, height: 90));

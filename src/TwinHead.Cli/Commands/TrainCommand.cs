@@ -55,6 +55,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         }
         AnsiConsole.MarkupLineInterpolated($"best epoch {result.BestEpoch}, selection score {result.BestScore:F4}; run folder [bold]{result.Run.Path}[/]");
         if (result.Test is { } test) ReportTables.Write(test, "test split, best checkpoint");
+        AnsiConsole.MarkupLineInterpolated($"report: [bold]{Training.Reports.RunReport.Write(result.Run.Path)}[/]");
         return 0;
     }
 }

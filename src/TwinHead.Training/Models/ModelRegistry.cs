@@ -52,6 +52,7 @@ public static class ModelRegistry
                 () => new ShuffleNetV2(width, classes: null),
                 () => new ShuffleNetV2(width, classes: Core.Labels.DocumentClasses.Count)));
         }
+        ResNet18ImageNet.Register();
     }
 
     /// <summary>Registered backbone names.</summary>

@@ -92,10 +92,7 @@ public static class CheckpointFile
     public static LoadedCheckpoint Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: checkpoint not found", path);
-        ZipArchive zip;
-        try { zip = ZipFile.OpenRead(path); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: not a TwinHead checkpoint (not a ZIP file: {e.Message})", e); }
-        using (zip)
+        using (var zip = OpenZip(path))
         {
             var metadata = ModelMetadata.FromJson(ReadText(zip, MetadataEntry, path), path);
             var options = JsonSerializer.Deserialize<ModelOptions>(ReadText(zip, ModelEntry, path))
@@ -119,6 +116,51 @@ public static class CheckpointFile
             var optimizer = zip.GetEntry(OptimizerEntry) is null ? null : ReadBytes(zip, OptimizerEntry, path);
             return new LoadedCheckpoint(model, options, metadata, state, optimizer);
         }
+    }
+
+    /// <summary>Reads only the metadata of a checkpoint (no weights are loaded).</summary>
+    public static ModelMetadata ReadMetadata(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: checkpoint not found", path);
+        using var zip = OpenZip(path);
+        return ModelMetadata.FromJson(ReadText(zip, MetadataEntry, path), path);
+    }
+
+    /// <summary>Rewrites a checkpoint with changed metadata (e.g. tuned thresholds), atomically; weights and state are copied unchanged.</summary>
+    public static void UpdateMetadata(string path, Func<ModelMetadata, ModelMetadata> change)
+    {
+        var temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var source = OpenZip(path))
+            {
+                var metadata = change(ModelMetadata.FromJson(ReadText(source, MetadataEntry, path), path));
+                using var file = File.Create(temp);
+                using var target = new ZipArchive(file, ZipArchiveMode.Create);
+                foreach (var entry in source.Entries)
+                {
+                    if (entry.FullName == MetadataEntry)
+                    {
+                        WriteText(target, MetadataEntry, metadata.ToJson());
+                        continue;
+                    }
+                    using var from = entry.Open();
+                    using var to = target.CreateEntry(entry.FullName, entry.FullName == StateDictEntry ? CompressionLevel.NoCompression : CompressionLevel.Fastest).Open();
+                    from.CopyTo(to);
+                }
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private static ZipArchive OpenZip(string path)
+    {
+        try { return ZipFile.OpenRead(path); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: not a TwinHead checkpoint (not a ZIP file: {e.Message})", e); }
     }
 
     /// <summary>Restores optimiser state saved in a checkpoint.</summary>

@@ -129,7 +129,10 @@ public sealed class Trainer(ITrainingObserver observer)
             observer.OnMessage($"initialised weights from {config.Model.Init}");
         }
 
-        var optimizer = torch.optim.Adam(model.Network.parameters(), config.Optim.Lr, weight_decay: config.Optim.WeightDecay);
+        using var distiller = config.Distill.IsEnabled() ? new Distillation.Distiller(config.Distill, spec) : null;
+        if (distiller is not null)
+            observer.OnMessage($"distilling from {config.Distill.Teacher} ({distiller.Teacher.Architecture.Name} {distiller.Teacher.Backbone}), T {config.Distill.Temperature}, alpha {config.Distill.Alpha}");
+        var optimizer = CreateOptimizer(model, config.Optim);
         if (optimizerState is not null) CheckpointFile.RestoreOptimizer(optimizer, optimizerState);
         var scheduler = torch.optim.lr_scheduler.StepLR(optimizer, config.Optim.StepSize, config.Optim.Gamma);
         for (var e = 0; e < state.Epoch; e++) scheduler.step();
@@ -150,6 +153,7 @@ public sealed class Trainer(ITrainingObserver observer)
             ConfigHash = configHash,
             Extra = new Dictionary<string, string> { ["run"] = Path.GetFileName(run.Path), ["dataset"] = config.Data.Root, ["head_design"] = new HeadDesign(config.Model.HeadChannels, config.Model.SharedHeadConv).Name },
         };
+        if (distiller is not null) metadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["distilled_from"] = Path.GetFullPath(config.Distill.Teacher) } };
 
         var tensorboard = config.Tensorboard ? torch.utils.tensorboard.SummaryWriter(run.TensorboardPath) : null;
         observer.OnStart(run, config, train.Count, val.Count, steps, state.Epoch + 1);
@@ -171,7 +175,8 @@ public sealed class Trainer(ITrainingObserver observer)
                     var x = tensor(batch.Pixels).view(batch.Count, 3, spec.Height, spec.Width);
                     var y = tensor(batch.Labels);
                     optimizer.zero_grad();
-                    var loss = model.Architecture.Loss(model.Network.call(x), y, lossSettings);
+                    var logits = model.Network.call(x);
+                    var loss = distiller is null ? model.Architecture.Loss(logits, y, lossSettings) : distiller.Compute(model, logits, x, y, lossSettings);
                     loss.backward();
                     optimizer.step();
                     lossSum += loss.item<float>() * batch.Count;
@@ -205,6 +210,7 @@ public sealed class Trainer(ITrainingObserver observer)
             if (tensorboard is not null)
             {
                 foreach (var r in rows) tensorboard.add_scalar($"{r.Split}/{r.Head}/{r.Metric}", (float)r.Value, epoch);
+                LogSamples(tensorboard, valLoader, validation, epoch, config.ToThresholds());
             }
             run.Log($"epoch {epoch}: train loss {summary.TrainLoss:F4}, val loss {validation.MeanLoss:F4}, val screen F1 {validation.Report.ScreenHead.F1:F4}, " +
                     $"3-way acc {validation.Report.ThreeWay.Accuracy:F4}, score {score:F4}{(isBest ? " (best)" : "")}, {summary.ImagesPerSecond:F1} img/s");
@@ -212,16 +218,41 @@ public sealed class Trainer(ITrainingObserver observer)
         }
 
         Evaluation? test = null;
-        if (File.Exists(Core.Data.SplitNames.CsvPath(config.Data.Root, Core.Data.SplitNames.Test)) && File.Exists(run.BestCheckpoint))
+        if (File.Exists(run.BestCheckpoint))
         {
-            var testSet = ImageDataset.Load(config.Data.Root, Core.Data.SplitNames.Test, requireAllClasses: false);
             using var best = CheckpointFile.Load(run.BestCheckpoint);
-            test = Evaluator.Evaluate(best.Model, testSet, new BatchLoader(testSet, spec, limits, null, config.Seed), Math.Max(config.Data.BatchSize, 64), config.ToThresholds(), lossSettings, config.Data.Workers);
-            run.AppendMetrics(test.ToMetricRows(0));
-            run.Log($"test (best epoch {state.BestEpoch}): screen P {test.Report.ScreenClass.Precision:F4} R {test.Report.ScreenClass.Recall:F4}, 3-way acc {test.Report.ThreeWay.Accuracy:F4}");
+            var bestVal = Evaluator.Evaluate(best.Model, val, valLoader, Math.Max(config.Data.BatchSize, 64), config.ToThresholds(), lossSettings, config.Data.Workers);
+            PredictionFile.Write(PredictionFile.PathFor(run, val.Split), bestVal.Predictions);
+            if (File.Exists(Core.Data.SplitNames.CsvPath(config.Data.Root, Core.Data.SplitNames.Test)))
+            {
+                var testSet = ImageDataset.Load(config.Data.Root, Core.Data.SplitNames.Test, requireAllClasses: false);
+                test = Evaluator.Evaluate(best.Model, testSet, new BatchLoader(testSet, spec, limits, null, config.Seed), Math.Max(config.Data.BatchSize, 64), config.ToThresholds(), lossSettings, config.Data.Workers);
+                PredictionFile.Write(PredictionFile.PathFor(run, testSet.Split), test.Predictions);
+                run.AppendMetrics(test.ToMetricRows(0));
+                run.Log($"test (best epoch {state.BestEpoch}): screen P {test.Report.ScreenClass.Precision:F4} R {test.Report.ScreenClass.Recall:F4}, 3-way acc {test.Report.ThreeWay.Accuracy:F4}");
+            }
         }
         run.WriteStatus("complete", $"best epoch {state.BestEpoch}, score {state.BestScore:F4}");
         return new TrainingResult(run, summaries, state.BestScore, state.BestEpoch, test);
+    }
+
+    /// <summary>A strip of the first validation images as the model sees them, with their labels and predictions as text.</summary>
+    private static void LogSamples(TorchSharp.Modules.SummaryWriter writer, BatchLoader loader, Evaluation validation, int epoch, DecisionThresholds thresholds)
+    {
+        var count = Math.Min(8, validation.Predictions.Count);
+        if (count == 0) return;
+        using var scope = NewDisposeScope();
+        var spec = loader.Spec;
+        var batch = loader.Assemble(Enumerable.Range(0, count).ToArray(), 0, new LoaderOptions(count, false, null));
+        var images = tensor(batch.Pixels).view(count, 3, spec.Height, spec.Width);
+        var mean = tensor(spec.Mean).view(1, 3, 1, 1);
+        var std = tensor(spec.Std).view(1, 3, 1, 1);
+        var strip = cat((images * std + mean).clamp(0, 1).unbind(0), 2);
+        writer.add_img("val/samples", strip, epoch);
+        var lines = validation.Predictions.Take(count).Select((p, i) =>
+            $"{i + 1}. {p.Path}: {DocumentClasses.NameOf(p.Actual)} -> {DocumentClasses.NameOf(thresholds.Decide(p.ScreenProbability, p.NotDocumentProbability))} " +
+            $"(screen {p.ScreenProbability:F2}, not_document {p.NotDocumentProbability:F2})");
+        writer.add_text("val/predictions", string.Join("  \n", lines), epoch);
     }
 
     /// <summary>Inverse-frequency class weights normalised to mean 1 (classes without samples get 0).</summary>
@@ -231,6 +262,28 @@ public sealed class Trainer(ITrainingObserver observer)
         var total = counts.Sum();
         return counts.Select(c => c == 0 ? 0f : (float)total / (present * c)).ToArray();
     }
+
+    /// <summary>
+    /// Adam over all parameters; with <see cref="OptimConfig.BackboneLrScale"/> != 1, two groups: the heads at <c>optim.lr</c>
+    /// (first, so the logged rate is theirs) and the backbone at <c>optim.lr</c> · scale.
+    /// </summary>
+    public static TorchSharp.Modules.Adam CreateOptimizer(BuiltModel model, OptimConfig optim)
+    {
+        if (optim.BackboneLrScale == 1.0)
+            return torch.optim.Adam(model.Network.parameters(), optim.Lr, weight_decay: optim.WeightDecay);
+        var parameters = model.Network.named_parameters().ToArray();
+        var backbone = parameters.Where(p => IsBackboneParameter(model.Architecture, p.name)).Select(p => p.parameter).ToArray();
+        var heads = parameters.Where(p => !IsBackboneParameter(model.Architecture, p.name)).Select(p => p.parameter).ToArray();
+        return torch.optim.Adam(new[]
+        {
+            new TorchSharp.Modules.Adam.ParamGroup(heads, optim.Lr, weight_decay: optim.WeightDecay),
+            new TorchSharp.Modules.Adam.ParamGroup(backbone, optim.Lr * optim.BackboneLrScale, weight_decay: optim.WeightDecay),
+        }, optim.Lr, weight_decay: optim.WeightDecay);
+    }
+
+    /// <summary>Whether a parameter belongs to the backbone: <c>base_model.*</c> in two-headed models, all but <c>fc.*</c> in three-output ones.</summary>
+    public static bool IsBackboneParameter(Architecture architecture, string name) =>
+        architecture == Architecture.TwoHeaded ? name.StartsWith("base_model.", StringComparison.Ordinal) : !name.StartsWith("fc.", StringComparison.Ordinal);
 
     private static void CopyWeights(BuiltModel source, BuiltModel target)
     {

@@ -24,6 +24,9 @@ public sealed record TrainingConfig
     /// <summary>Loss.</summary>
     public LossConfig Loss { get; init; } = new();
 
+    /// <summary>Knowledge distillation from a teacher checkpoint (off by default).</summary>
+    public Distillation.DistillConfig Distill { get; init; } = new();
+
     /// <summary>Decision thresholds stored in the checkpoints (tune them later with <c>twinhead tune</c>).</summary>
     public ThresholdConfig Thresholds { get; init; } = new();
 
@@ -64,12 +67,16 @@ public sealed record TrainingConfig
         Check(Optim.Epochs is >= 1 and <= 10_000, "optim.epochs", Optim.Epochs, "must be in 1..10000");
         Check(Optim.StepSize >= 1, "optim.step_size", Optim.StepSize, "must be >= 1");
         Check(Optim.Gamma is > 0 and <= 1, "optim.gamma", Optim.Gamma, "must be in (0, 1]");
+        Check(Optim.BackboneLrScale is >= 0 and <= 10, "optim.backbone_lr_scale", Optim.BackboneLrScale, "must be in 0..10");
         Check(Loss.LabelSmoothing is >= 0 and < 1, "loss.label_smoothing", Loss.LabelSmoothing, "must be in [0, 1)");
         Check(Loss.ScreenWeight >= 0 && Loss.NotDocumentWeight >= 0 && Loss.ScreenWeight + Loss.NotDocumentWeight > 0,
             "loss.screen_weight", Loss.ScreenWeight, "head weights must be >= 0 and not both 0");
         Check(Thresholds.Screen is >= 0 and <= 1, "thresholds.screen", Thresholds.Screen, "must be in [0, 1]");
         Check(Thresholds.NotDocument is >= 0 and <= 1, "thresholds.not_document", Thresholds.NotDocument, "must be in [0, 1]");
         Check(Threads is >= 0 and <= 256, "threads", Threads, "must be in 0..256");
+        Check(Distill.Temperature > 0, "distill.temperature", Distill.Temperature, "must be positive");
+        Check(Distill.Alpha is >= 0 and <= 1, "distill.alpha", Distill.Alpha, "must be in [0, 1]");
+        Check(!Distill.IsEnabled() || File.Exists(Distill.Teacher), "distill.teacher", Distill.Teacher, "no such checkpoint file");
         try { Architecture.Parse(Model.Architecture); }
         catch (ArgumentException e) { throw new ConfigException(e.Message); }
         if (!ModelRegistry.Backbones.Contains(Model.Backbone, StringComparer.OrdinalIgnoreCase))
@@ -197,6 +204,12 @@ public sealed record OptimConfig
 
     /// <summary>Epochs.</summary>
     public int Epochs { get; init; } = 9;
+
+    /// <summary>
+    /// Learning rate of the backbone relative to <see cref="Lr"/> (reference 1: one rate for all). Below 1 fine-tunes a
+    /// pretrained backbone gently while the heads learn at the full rate; 0 freezes it.
+    /// </summary>
+    public double BackboneLrScale { get; init; } = 1.0;
 }
 
 /// <summary>Loss settings.</summary>

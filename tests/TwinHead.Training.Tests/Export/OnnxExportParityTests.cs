@@ -44,7 +44,7 @@ public sealed class OnnxExportParityTests(ITestOutputHelper output) : IDisposabl
         var half = OnnxExporter.Export(model, metadata, Path.Combine(directory, "fp16.onnx"), new OnnxExportOptions { HalfPrecisionWeights = true });
 
         Assert.InRange(half.FileBytes, full.FileBytes * 0.4, full.FileBytes * 0.6);
-        var report = ExportParity.Check(model, metadata, half.Path, new ParityOptions { Tolerance = 1e-2 });
+        var report = ExportParity.Check(model, metadata, half.Path, new ParityOptions { Tolerance = 5e-2 });
         Assert.True(report.Passed, report.ToString());
         using var session = new InferenceSession(half.Path);
         Assert.Equal(typeof(float), session.InputMetadata["image"].ElementType);

@@ -1,0 +1,193 @@
+using SkiaSharp;
+
+namespace TwinHead.Synthetic;
+
+/// <summary>
+/// The phone camera that "takes" every realistic sample, the same for all classes so that no class carries its own
+/// processing signature: optics (defocus, vignetting), Bayer colour-filter mosaic with bilinear demosaicing,
+/// white balance, auto exposure to a class-independent target, tone curve, downscaling, sharpening and sensor noise.
+/// </summary>
+internal static class CameraModel
+{
+    /// <summary>Develops a sensor-resolution scene into the output image.</summary>
+    public static SKBitmap Develop(SKBitmap sensor, int width, int height, SampleRandom rng, SampleCues cues)
+    {
+        // Optics: defocus (mostly mild) and sometimes handshake, approximated by an anisotropic blur.
+        var blur = rng.Weighted([4, 5, 1.5, 0.6]) switch { 0 => 0f, 1 => rng.Range(0.3, 0.9), 2 => rng.Range(0.9, 1.8), _ => rng.Range(1.8, 3.2) };
+        var shake = rng.Chance(0.15) ? rng.Range(0.5, 2.5) : 0f;
+        cues.Blur = Math.Round(blur + shake * 0.5, 2);
+        var working = sensor;
+        if (blur + shake > 0.05f)
+        {
+            working = new SKBitmap(sensor.Info);
+            using var canvas = new SKCanvas(working);
+            using var filter = SKImageFilter.CreateBlur(blur + (rng.Chance(0.5) ? shake : 0), blur + shake, SKShaderTileMode.Clamp);
+            using var paint = new SKPaint { ImageFilter = filter };
+            using var image = SKImage.FromBitmap(sensor);
+            canvas.DrawImage(image, 0, 0, SKSamplingOptions.Default, paint);
+        }
+
+        if (rng.Chance(0.8)) BayerMosaic.Apply(working);
+
+        // Exposure and colour: measured on a thumbnail, applied as one lookup table while downscaling.
+        var (mean, spread) = LumaStatistics(working);
+        var target = Math.Clamp(0.47 + rng.Gaussian() * 0.1, 0.22, 0.72);
+        var gamma = (float)Math.Clamp(Math.Log(target) / Math.Log(Math.Clamp(mean, 0.03, 0.97)), 0.45, 2.2);
+        // Phone tone mapping also evens out contrast (local tone mapping, HDR): pull the spread part-way towards a
+        // target drawn from one distribution for every class, so contrast alone cannot tell a page from a scene.
+        var targetSpread = Math.Clamp(0.2 + rng.Gaussian() * 0.05, 0.08, 0.32);
+        var stretch = (float)Math.Clamp(Math.Pow(targetSpread / Math.Max(spread * Math.Pow(target / Math.Max(mean, 0.03), 0.5), 0.02), 0.7), 0.6, 1.6);
+        var warm = rng.Gaussian() * 0.06;
+        var tint = rng.Gaussian() * 0.03;
+        var gains = new[] { (float)(1 + warm), (float)(1 + tint), (float)(1 - warm) };
+        var contrast = rng.Range(-0.1, 0.2);
+        var lift = rng.Range(0, 0.05);
+        using var tone = ToneTable(gains, gamma, stretch, (float)target, contrast, lift);
+
+        var output = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(output))
+        {
+            using var image = SKImage.FromBitmap(working);
+            using var paint = new SKPaint { ColorFilter = tone };
+            // The sensor is 1.5x the output: bilinear needs no mipmaps at that ratio (building them costs more than the draw).
+            canvas.DrawImage(image, new SKRect(0, 0, width, height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None), paint);
+            Vignette(canvas, width, height, rng);
+        }
+        if (!ReferenceEquals(working, sensor)) working.Dispose();
+
+        if (rng.Chance(0.5)) Sharpen(output, rng.Range(0.2, 0.6));
+        cues.Noise = Math.Round(rng.Range(0.004, 0.03), 4);
+        SensorNoise.Apply(output, rng, (float)cues.Noise);
+        return output;
+    }
+
+    /// <summary>Mean and standard deviation of luma (0..1), from a sparse grid of pixels (a metering pattern).</summary>
+    private static (double Mean, double Spread) LumaStatistics(SKBitmap bitmap)
+    {
+        var px = PixelSpan.Of(bitmap);
+        int stepX = Math.Max(1, bitmap.Width / 40), stepY = Math.Max(1, bitmap.Height / 40);
+        double sum = 0, sumSq = 0;
+        var n = 0;
+        for (var y = stepY / 2; y < bitmap.Height; y += stepY)
+        {
+            var row = y * bitmap.RowBytes;
+            for (var x = stepX / 2; x < bitmap.Width; x += stepX)
+            {
+                var i = row + x * 4;
+                var l = (0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2]) / 255.0;
+                sum += l;
+                sumSq += l * l;
+                n++;
+            }
+        }
+        var mean = sum / n;
+        return (mean, Math.Sqrt(Math.Max(0, sumSq / n - mean * mean)));
+    }
+
+    private static SKColorFilter ToneTable(float[] gains, float gamma, float stretch, float pivot, float contrast, float lift)
+    {
+        var tables = new byte[3][];
+        for (var c = 0; c < 3; c++)
+        {
+            var table = new byte[256];
+            for (var i = 0; i < 256; i++)
+            {
+                var x = MathF.Min(1, i / 255f * gains[c]);
+                x = MathF.Pow(x, gamma);
+                x = Math.Clamp(pivot + stretch * (x - pivot), 0, 1);
+                // S-curve around mid-grey, then a raised black level as in phone processing.
+                x += contrast * x * (1 - x) * (2 * x - 1) * 2;
+                x = lift + (1 - lift) * x;
+                table[i] = (byte)Math.Clamp(x * 255 + 0.5f, 0, 255);
+            }
+            tables[c] = table;
+        }
+        var alpha = new byte[256];
+        for (var i = 0; i < 256; i++) alpha[i] = (byte)i;
+        return SKColorFilter.CreateTable(alpha, tables[0], tables[1], tables[2]);
+    }
+
+    private static void Vignette(SKCanvas canvas, int width, int height, SampleRandom rng)
+    {
+        var strength = (byte)rng.Int(0, 70);
+        var cx = width * rng.Range(0.35, 0.65);
+        var cy = height * rng.Range(0.35, 0.65);
+        using var shader = SKShader.CreateRadialGradient(new SKPoint(cx, cy), MathF.Max(width, height) * rng.Range(0.6, 0.95),
+            [SKColors.Transparent, SKColors.Transparent, new SKColor(0, 0, 0, strength)], [0, 0.55f, 1], SKShaderTileMode.Clamp);
+        using var paint = new SKPaint { Shader = shader };
+        canvas.DrawRect(0, 0, width, height, paint);
+    }
+
+    /// <summary>Unsharp masking as phones apply it: original + amount x (original - blurred).</summary>
+    private static void Sharpen(SKBitmap bitmap, float amount)
+    {
+        using var blurred = new SKBitmap(bitmap.Info);
+        using (var canvas = new SKCanvas(blurred))
+        {
+            using var filter = SKImageFilter.CreateBlur(1.0f, 1.0f, SKShaderTileMode.Clamp);
+            using var paint = new SKPaint { ImageFilter = filter };
+            using var image = SKImage.FromBitmap(bitmap);
+            canvas.DrawImage(image, 0, 0, SKSamplingOptions.Default, paint);
+        }
+        var dst = PixelSpan.Of(bitmap);
+        var blur = PixelSpan.Of(blurred);
+        for (var i = 0; i < dst.Length; i++)
+        {
+            if ((i & 3) == 3) continue;
+            var v = dst[i] + amount * (dst[i] - blur[i]);
+            dst[i] = (byte)Math.Clamp(v + 0.5f, 0, 255);
+        }
+    }
+}
+
+/// <summary>
+/// Colour-filter-array simulation: keeps one channel per pixel in an RGGB pattern and rebuilds the others by
+/// bilinear interpolation, which creates the colour fringes and false-colour moire of real sensors.
+/// </summary>
+internal static class BayerMosaic
+{
+    public static void Apply(SKBitmap bitmap)
+    {
+        int w = bitmap.Width, h = bitmap.Height, stride = bitmap.RowBytes;
+        if (w < 4 || h < 4) return;
+        var px = PixelSpan.Of(bitmap);
+        // Raw single-channel sample per pixel.
+        var raw = new byte[w * h];
+        for (var y = 0; y < h; y++)
+        {
+            var row = y * stride;
+            var even = (y & 1) == 0;
+            for (var x = 0; x < w; x++)
+            {
+                var channel = even ? ((x & 1) == 0 ? 0 : 1) : ((x & 1) == 0 ? 1 : 2);
+                raw[y * w + x] = px[row + x * 4 + channel];
+            }
+        }
+        for (var y = 1; y < h - 1; y++)
+        {
+            var row = y * stride;
+            var even = (y & 1) == 0;
+            var r0 = (y - 1) * w;
+            var r1 = y * w;
+            var r2 = (y + 1) * w;
+            for (var x = 1; x < w - 1; x++)
+            {
+                int c = raw[r1 + x];
+                int cross = (raw[r0 + x] + raw[r2 + x] + raw[r1 + x - 1] + raw[r1 + x + 1] + 2) >> 2;
+                int diag = (raw[r0 + x - 1] + raw[r0 + x + 1] + raw[r2 + x - 1] + raw[r2 + x + 1] + 2) >> 2;
+                int horiz = (raw[r1 + x - 1] + raw[r1 + x + 1] + 1) >> 1;
+                int vert = (raw[r0 + x] + raw[r2 + x] + 1) >> 1;
+                int r, g, b;
+                var evenX = (x & 1) == 0;
+                if (even && evenX) { r = c; g = cross; b = diag; }
+                else if (!even && !evenX) { b = c; g = cross; r = diag; }
+                else if (even) { g = c; r = horiz; b = vert; }
+                else { g = c; b = horiz; r = vert; }
+                var o = row + x * 4;
+                px[o] = (byte)r;
+                px[o + 1] = (byte)g;
+                px[o + 2] = (byte)b;
+            }
+        }
+    }
+}

@@ -1,0 +1,269 @@
+using SkiaSharp;
+
+namespace TwinHead.Synthetic;
+
+/// <summary>
+/// A photographed display: monitors, laptops, phones, tablets and TVs in a room, or close-ups that show only the
+/// panel. The content is emitted through a sub-pixel grid placed by a perspective map, so moire comes from real
+/// aliasing between the grid and the sensor, not from a painted pattern.
+/// </summary>
+internal static class DisplayScene
+{
+    public static readonly string[] Devices = ["monitor", "laptop", "phone", "tablet", "tv", "closeup"];
+
+    /// <summary>Largest display resolution rendered per sample (content drawing cost grows with it).</summary>
+    private const int MaxDisplayPixels = 400_000;
+
+    public static void Draw(SKCanvas canvas, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
+    {
+        var device = Devices[rng.Weighted([2, 2, 1.6, 1, 1, 2.6])];
+        cues.Device = device;
+        cues.Bezel = device != "closeup";
+        cues.Background = Room(canvas, frame, rng, photos);
+
+        var portrait = device is "phone" ? rng.Chance(0.75) : device == "tablet" && rng.Chance(0.5);
+        var aspect = device switch
+        {
+            "phone" => rng.Range(1.8, 2.2),
+            "tablet" => rng.Range(1.33, 1.5),
+            "laptop" => rng.Range(1.5, 1.78),
+            "closeup" => rng.Range(1.33, 1.78),
+            _ => 16f / 9,
+        };
+        aspect = portrait ? aspect : 1 / aspect;
+        var unit = Math.Min(frame.Width, frame.Height);
+        var widthFill = device == "closeup" ? rng.Range(1.3, 3.5) : rng.Range(0.45, 1.0) * (portrait ? 0.6f : 1f);
+        var scale = MathF.Min(frame.Width * widthFill, device == "closeup" ? float.MaxValue : unit * 0.95f / aspect);
+        var pose = new CameraPose(aspect,
+            frame.MidX + rng.Range(-0.1, 0.1) * frame.Width, frame.MidY + rng.Range(-0.1, 0.1) * frame.Height,
+            scale, rng.Range(-30, 30), rng.Range(-25, 25), rng.Chance(0.75) ? rng.Range(-8, 8) : rng.Range(-25, 25), rng.Range(1.3, 5));
+        var quad = pose.Corners();
+        cues.Perspective = Math.Round(CameraPose.Keystone(quad), 3);
+
+        if (device != "closeup") Body(canvas, pose, device, aspect, rng);
+
+        // Display pixel pitch in sensor pixels: below ~3 the sub-pixel stripes alias into moire; above, they resolve.
+        var pitch = device == "closeup"
+            ? rng.Weighted([2, 3, 0.7]) switch { 0 => rng.Range(1.2, 3), 1 => rng.Range(3, 7), _ => rng.Range(7, 14) }
+            : rng.Weighted([2, 3, 1]) switch { 0 => rng.Range(0.7, 1.6), 1 => rng.Range(1.6, 3.2), _ => rng.Range(3.2, 5) };
+        var displayW = Math.Max(8, (int)(scale / pitch));
+        var displayH = Math.Max(8, (int)(displayW * aspect));
+        if ((long)displayW * displayH > MaxDisplayPixels)
+        {
+            var shrink = MathF.Sqrt(MaxDisplayPixels / (float)((long)displayW * displayH));
+            displayW = Math.Max(8, (int)(displayW * shrink));
+            displayH = Math.Max(8, (int)(displayH * shrink));
+            pitch = scale / displayW;
+        }
+        var subpixelPitch = pitch / SubpixelDisplay.Factor;
+        // Aliasing is strongest when the sub-pixel period is near the sensor's sampling period.
+        var moire = Math.Exp(-Math.Pow(Math.Log(subpixelPitch / 0.9), 2) / 0.6);
+
+        var kind = ScreenContent.PickKind(rng, photos.Count > 0);
+        cues.Content = kind;
+        using var content = ScreenContent.Render(kind, displayW, displayH, rng.Fork(), photos);
+        var layout = rng.Pick(SubpixelDisplay.Layouts);
+        cues.Layout = layout;
+        using var panel = new SubpixelDisplay(content, layout, rng);
+
+        var sampling = rng.Weighted([4, 1, 4]) switch
+        {
+            0 => new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None),
+            1 => new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None),
+            _ => new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear),
+        };
+        if (sampling.Mipmap == SKMipmapMode.Linear) moire *= 0.3;
+        cues.Moire = Math.Round(moire, 3);
+
+        using var screenPath = QuadPath(quad);
+        canvas.Save();
+        canvas.ClipPath(screenPath, antialias: true);
+        canvas.DrawColor(Palette.Gray(rng.Int(5, 25)));
+        using (var emissive = Emissive(rng, 1 / panel.Transmission))
+        {
+            panel.Draw(canvas, Homography.RectToQuad(panel.Width, panel.Height, quad), sampling, emissive);
+        }
+        if (rng.Chance(0.35)) Banding(canvas, frame, rng);
+        if (rng.Chance(0.55)) Glare(canvas, frame, rng);
+        if (rng.Chance(0.35)) Reflection(canvas, frame, rng);
+        canvas.Restore();
+
+        if (device is "phone" or "tablet" && rng.Chance(0.5)) Hands.Thumb(canvas, new CameraPose(aspect * 1.06f, pose.Project(0.5f, 0.5f).X, pose.Project(0.5f, 0.5f).Y, scale * 1.08f, 0, 0, 0, 1000), rng);
+        cues.Lighting = rng.Chance(0.4) ? Lighting.Apply(canvas, frame, rng) : "room";
+    }
+
+    /// <summary>What surrounds the device: a room, a desk, a wall, or darkness.</summary>
+    private static string Room(SKCanvas canvas, SKRect frame, SampleRandom rng, PhotoLibrary photos)
+    {
+        switch (rng.Weighted([2, 3, 1.6]))
+        {
+            case 0:
+                Scenes.Draw(canvas, frame, rng.Chance(0.6) ? "room" : "outdoor", rng, photos);
+                return "room";
+            case 1:
+                return Surfaces.Draw(canvas, frame, rng, photos);
+            default:
+                canvas.DrawColor(Palette.Gray(rng.Int(5, 40)));
+                return "dark";
+        }
+    }
+
+    private static SKPath QuadPath(SKPoint[] quad)
+    {
+        using var builder = new SKPathBuilder();
+        builder.MoveTo(quad[0]);
+        for (var k = 1; k < 4; k++) builder.LineTo(quad[k]);
+        builder.Close();
+        return builder.Snapshot();
+    }
+
+    /// <summary>The device around the panel: bezel, laptop deck, monitor stand.</summary>
+    private static void Body(SKCanvas canvas, CameraPose pose, string device, float aspect, SampleRandom rng)
+    {
+        var bezel = device switch
+        {
+            "phone" => rng.Range(0.02, 0.06),
+            "tablet" => rng.Range(0.03, 0.08),
+            "tv" => rng.Range(0.005, 0.025),
+            "laptop" => rng.Range(0.015, 0.045),
+            _ => rng.Range(0.008, 0.04),
+        };
+        var chin = device is "laptop" or "monitor" ? rng.Range(0, 0.06) : bezel;
+        var color = rng.Weighted([5, 1.5, 1]) switch
+        {
+            0 => Palette.Gray(rng.Int(8, 35)),
+            1 => Palette.Gray(rng.Int(140, 200)),
+            _ => Palette.Gray(rng.Int(215, 245)),
+        };
+        if (device == "laptop")
+        {
+            // Keyboard deck coming toward the camera below the screen.
+            var deck = new[]
+            {
+                pose.Project(-bezel, 1 + (bezel + chin) / aspect, 0), pose.Project(1 + bezel, 1 + (bezel + chin) / aspect, 0),
+                pose.Project(1.05f + bezel, 1 + (bezel + chin) / aspect + 0.12f, -0.55f), pose.Project(-0.05f - bezel, 1 + (bezel + chin) / aspect + 0.12f, -0.55f),
+            };
+            using var deckPath = QuadPath(deck);
+            using var deckPaint = new SKPaint { Color = Palette.Scale(color, rng.Range(0.8, 1.2)), IsAntialias = true };
+            canvas.DrawPath(deckPath, deckPaint);
+            using var keys = new SKPaint { Color = Palette.Scale(color, 0.6), IsAntialias = true };
+            for (var row = 0; row < 5; row++)
+            {
+                for (var col = 0; col < 14; col++)
+                {
+                    float u0 = 0.05f + col * 0.065f, t0 = 0.15f + row * 0.11f;
+                    SKPoint Map(float uu, float tt) => pose.Project(uu, 1 + (bezel + chin) / aspect + 0.12f * tt, -0.55f * tt);
+                    using var key = QuadPath([Map(u0, t0), Map(u0 + 0.055f, t0), Map(u0 + 0.055f, t0 + 0.09f), Map(u0, t0 + 0.09f)]);
+                    canvas.DrawPath(key, keys);
+                }
+            }
+        }
+        if (device is "monitor" or "tv" && rng.Chance(0.7))
+        {
+            using var stand = new SKPaint { Color = Palette.Scale(color, 0.9), IsAntialias = true };
+            var bottom = 1 + (bezel + chin) / aspect;
+            using var neck = QuadPath([pose.Project(0.45f, bottom), pose.Project(0.55f, bottom), pose.Project(0.55f, bottom + 0.25f), pose.Project(0.45f, bottom + 0.25f)]);
+            canvas.DrawPath(neck, stand);
+            using var foot = QuadPath([pose.Project(0.3f, bottom + 0.25f), pose.Project(0.7f, bottom + 0.25f), pose.Project(0.72f, bottom + 0.3f), pose.Project(0.28f, bottom + 0.3f)]);
+            canvas.DrawPath(foot, stand);
+        }
+        // Bezel outline: a rounded rectangle in device coordinates, projected point by point.
+        using var builder = new SKPathBuilder();
+        var radius = device is "phone" or "tablet" ? rng.Range(0.06, 0.12) : 0.01f;
+        float left = -bezel, right = 1 + bezel, top = -bezel / aspect, bot = 1 + (bezel + chin) / aspect;
+        var points = RoundedOutline(left, top, right, bot, radius, aspect);
+        builder.MoveTo(pose.Project(points[0].X, points[0].Y));
+        for (var k = 1; k < points.Count; k++) builder.LineTo(pose.Project(points[k].X, points[k].Y));
+        builder.Close();
+        using var shader = SKShader.CreateLinearGradient(pose.Project(0, 0), pose.Project(1, 1),
+            [Palette.Scale(color, 1.25), color, Palette.Scale(color, 0.8)], SKShaderTileMode.Clamp);
+        using var paint = new SKPaint { Shader = shader, IsAntialias = true };
+        canvas.DrawPath(builder, paint);
+        if (device is "monitor" or "laptop" or "tv" && rng.Chance(0.5) && chin > 0.015f)
+        {
+            // Brand mark on the chin.
+            var at = pose.Project(0.5f, 1 + (bezel / 2 + chin / 2) / aspect);
+            using var font = new SKFont(rng.Pick(FontCatalog.Text), Math.Max(4, SKPoint.Distance(pose.Project(0, 1), pose.Project(1, 1)) * 0.03f));
+            using var ink = new SKPaint { Color = Palette.Scale(color, color.Red > 100 ? 0.6 : 3), IsAntialias = true };
+            canvas.DrawText(TextSource.Caps(rng, 1), at.X, at.Y + font.Size * 0.35f, SKTextAlign.Center, font, ink);
+        }
+    }
+
+    /// <summary>Points around a rounded rectangle (u across, v down; the radius is in width units).</summary>
+    private static List<SKPoint> RoundedOutline(float left, float top, float right, float bottom, float radius, float aspect)
+    {
+        var rv = radius / aspect;
+        var points = new List<SKPoint>(48);
+        (float cx, float cy, float start)[] corners =
+        [
+            (left + radius, top + rv, MathF.PI), (right - radius, top + rv, 1.5f * MathF.PI),
+            (right - radius, bottom - rv, 0), (left + radius, bottom - rv, 0.5f * MathF.PI),
+        ];
+        foreach (var (cx, cy, start) in corners)
+        {
+            for (var k = 0; k <= 6; k++)
+            {
+                var a = start + k / 6f * MathF.PI / 2;
+                points.Add(new SKPoint(cx + MathF.Cos(a) * radius, cy + MathF.Sin(a) * rv));
+            }
+        }
+        return points;
+    }
+
+    /// <summary>Panel emission: gain that makes up for the sub-pixel mask, raised black level, saturation, cool or warm white point.</summary>
+    private static SKColorFilter Emissive(SampleRandom rng, float compensation)
+    {
+        var gain = compensation * rng.Range(0.85, 1.15);
+        var saturation = rng.Range(0.85, 1.25);
+        var lift = rng.Range(0.0, 0.08);
+        float[] tint = [rng.Range(0.88, 1.02), rng.Range(0.95, 1.03), rng.Range(1.0, 1.15)];
+        const float lr = 0.2126f, lg = 0.7152f, lb = 0.0722f;
+        var s = saturation;
+        float[,] sat =
+        {
+            { lr * (1 - s) + s, lg * (1 - s), lb * (1 - s) },
+            { lr * (1 - s), lg * (1 - s) + s, lb * (1 - s) },
+            { lr * (1 - s), lg * (1 - s), lb * (1 - s) + s },
+        };
+        var m = new float[20];
+        for (var row = 0; row < 3; row++)
+        {
+            for (var col = 0; col < 3; col++) m[row * 5 + col] = sat[row, col] * gain * tint[row];
+            m[row * 5 + 4] = lift;
+        }
+        m[18] = 1;
+        return SKColorFilter.CreateColorMatrix(m);
+    }
+
+    /// <summary>Rolling-shutter bands from the panel's PWM or refresh: soft dark stripes along sensor rows.</summary>
+    private static void Banding(SKCanvas canvas, SKRect frame, SampleRandom rng)
+    {
+        var period = rng.Range(5, 50);
+        var dark = new SKColor(0, 0, 0, (byte)rng.Int(15, 70));
+        using var shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(rng.Range(-3, 3), period),
+            [SKColors.Transparent, dark, SKColors.Transparent], SKShaderTileMode.Repeat);
+        using var paint = new SKPaint { Shader = shader };
+        canvas.DrawRect(frame, paint);
+    }
+
+    private static void Glare(SKCanvas canvas, SKRect frame, SampleRandom rng)
+    {
+        var center = new SKPoint(frame.Left + rng.Range(0, 1) * frame.Width, frame.Top + rng.Range(0, 1) * frame.Height);
+        using var shader = SKShader.CreateRadialGradient(center, frame.Width * rng.Range(0.15, 0.6),
+            [new SKColor(255, 255, 255, (byte)rng.Int(40, 170)), SKColors.Transparent], SKShaderTileMode.Clamp);
+        using var paint = new SKPaint { Shader = shader, BlendMode = SKBlendMode.Screen };
+        canvas.DrawRect(frame, paint);
+    }
+
+    /// <summary>A faint mirror image of the room: a window, a lamp, the photographer's silhouette.</summary>
+    private static void Reflection(SKCanvas canvas, SKRect frame, SampleRandom rng)
+    {
+        using var blur = SKImageFilter.CreateBlur(frame.Width * 0.02f, frame.Width * 0.02f);
+        using var light = new SKPaint { Color = new SKColor(255, 255, 250, (byte)rng.Int(15, 50)), ImageFilter = blur, BlendMode = SKBlendMode.Screen };
+        canvas.DrawRect(frame.Left + rng.Range(0, 0.7) * frame.Width, frame.Top + rng.Range(0, 0.5) * frame.Height, frame.Width * rng.Range(0.15, 0.4), frame.Height * rng.Range(0.2, 0.5), light);
+        using var dark = new SKPaint { Color = new SKColor(0, 0, 0, (byte)rng.Int(20, 70)), ImageFilter = blur };
+        var x = frame.Left + rng.Range(0.2, 0.8) * frame.Width;
+        canvas.DrawOval(x, frame.Bottom - frame.Height * 0.35f, frame.Width * 0.08f, frame.Height * 0.1f, dark);
+        canvas.DrawOval(x, frame.Bottom, frame.Width * 0.2f, frame.Height * 0.25f, dark);
+    }
+}

@@ -1,0 +1,127 @@
+using SkiaSharp;
+
+namespace TwinHead.Synthetic;
+
+/// <summary>
+/// What the panel physically emits: every display pixel is a 3x3 block of red, green and blue sub-pixels (RGB or BGR
+/// stripes, or a PenTile diamond arrangement) separated by a dark matrix. The grid is applied as a repeating shader
+/// through the same perspective map as the content, so it is sampled once per camera pixel: photographed at an angle
+/// and at a pitch close to the camera's, it aliases into real moire.
+/// </summary>
+internal sealed class SubpixelDisplay : IDisposable
+{
+    public static readonly string[] Layouts = ["rgb-stripe", "bgr-stripe", "pentile", "rgb-stripe-tall"];
+
+    /// <summary>Sub-pixel cells per display pixel along each axis.</summary>
+    public const int Factor = 3;
+
+    private readonly SKImage content;
+    private readonly SKImage mask;
+
+    public SubpixelDisplay(SKBitmap content, string layout, SampleRandom rng)
+    {
+        this.content = SKImage.FromBitmap(content);
+        using var cell = Mask(layout, rng);
+        Transmission = MeanTransmission(cell);
+        cell.SetImmutable();
+        mask = SKImage.FromBitmap(cell);
+        Width = content.Width * Factor;
+        Height = content.Height * Factor;
+    }
+
+    /// <summary>Width of the panel in sub-pixel units.</summary>
+    public int Width { get; }
+
+    /// <summary>Height of the panel in sub-pixel units.</summary>
+    public int Height { get; }
+
+    /// <summary>Mean light the mask lets through; the caller undoes it with gain (the camera sees the panel's average light).</summary>
+    public float Transmission { get; }
+
+    /// <summary>
+    /// Draws the panel through <paramref name="panelToImage"/> (sub-pixel units to image pixels): content, then the
+    /// sub-pixel mask multiplied over it, with <paramref name="emissive"/> applied to the result.
+    /// </summary>
+    public void Draw(SKCanvas canvas, SKMatrix panelToImage, SKSamplingOptions sampling, SKColorFilter emissive)
+    {
+        var bounds = new SKRect(0, 0, Width, Height);
+        using var layerPaint = new SKPaint { ColorFilter = emissive };
+        var deviceBounds = panelToImage.MapRect(bounds);
+        canvas.SaveLayer(deviceBounds, layerPaint);
+        canvas.SetMatrix(panelToImage);
+        // Display pixels are squares of Factor x Factor sub-pixel units: nearest sampling keeps their edges sharp
+        // unless the camera samples them more coarsely than the grid.
+        canvas.DrawImage(content, bounds, new SKSamplingOptions(SKFilterMode.Nearest), null);
+        using var shader = mask.ToShader(SKShaderTileMode.Repeat, SKShaderTileMode.Repeat, sampling);
+        using var paint = new SKPaint { Shader = shader, BlendMode = SKBlendMode.Multiply };
+        canvas.DrawRect(bounds, paint);
+        canvas.ResetMatrix();
+        canvas.Restore();
+    }
+
+    public void Dispose()
+    {
+        content.Dispose();
+        mask.Dispose();
+    }
+
+    private static float MeanTransmission(SKBitmap mask)
+    {
+        double sum = 0;
+        for (var y = 0; y < mask.Height; y++)
+        {
+            for (var x = 0; x < mask.Width; x++)
+            {
+                var c = mask.GetPixel(x, y);
+                sum += c.Red + c.Green + c.Blue;
+            }
+        }
+        return (float)(sum / (3.0 * 255 * mask.Width * mask.Height));
+    }
+
+    /// <summary>The repeating sub-pixel cell: 3x3 for stripes, 6x6 (two pixels by two rows) for PenTile.</summary>
+    private static SKBitmap Mask(string layout, SampleRandom rng)
+    {
+        // Leak between sub-pixels (lens blur, diffuser, neighbouring light) sets how strongly the grid modulates the
+        // image, and so how strong the moire can get: mostly moderate, sometimes crisp.
+        var leak = (byte)(rng.Chance(0.2) ? rng.Int(15, 60) : rng.Int(60, 170));
+        var gap = (byte)rng.Int(Math.Max(0, leak - 60), leak);
+        var red = new SKColor(255, leak, leak);
+        var green = new SKColor(leak, 255, leak);
+        var blue = new SKColor(leak, leak, 255);
+        var dark = new SKColor(gap, gap, gap);
+        if (layout == "pentile")
+        {
+            var cell = new SKBitmap(new SKImageInfo(6, 6, SKColorType.Rgba8888, SKAlphaType.Premul));
+            for (var y = 0; y < 6; y++)
+            {
+                for (var x = 0; x < 6; x++)
+                {
+                    var px = x / 3;
+                    var py = y / 3;
+                    var lx = x % 3;
+                    var ly = y % 3;
+                    // Each pixel owns a green dot and alternately a red or blue diamond, swapped on odd rows.
+                    var big = (px + py) % 2 == 0 ? red : blue;
+                    var color = (lx, ly) switch
+                    {
+                        (0, 0) or (0, 1) or (1, 0) or (1, 1) => big,
+                        (2, 2) => green,
+                        (2, 1) or (1, 2) => Palette.Mix(green, dark, 0.4),
+                        _ => dark,
+                    };
+                    cell.SetPixel(x, y, color);
+                }
+            }
+            return cell;
+        }
+        var stripes = new SKBitmap(new SKImageInfo(3, 3, SKColorType.Rgba8888, SKAlphaType.Premul));
+        SKColor[] order = layout == "bgr-stripe" ? [blue, green, red] : [red, green, blue];
+        var lit = layout == "rgb-stripe-tall" ? 3 : 2;
+        for (var y = 0; y < 3; y++)
+        {
+            for (var x = 0; x < 3; x++) stripes.SetPixel(x, y, y < lit ? order[x] : Palette.Mix(order[x], dark, 0.75));
+        }
+        return stripes;
+    }
+}

@@ -1,0 +1,250 @@
+using SkiaSharp;
+
+namespace TwinHead.Synthetic;
+
+/// <summary>
+/// Backgrounds things lie on or stand in front of: wood, fabric, desks, marble, carpet, walls and blurred photos.
+/// Textures come from Skia's Perlin noise; they are drawn at reduced resolution since they are rarely in sharp focus.
+/// </summary>
+internal static class Surfaces
+{
+    public static readonly string[] Kinds = ["wood", "fabric", "desk", "marble", "carpet", "dark", "wall", "photo", "paper-pile"];
+
+    /// <summary>Fills <paramref name="rect"/> with a surface of a kind drawn by <paramref name="rng"/>; returns the kind.</summary>
+    public static string Draw(SKCanvas canvas, SKRect rect, SampleRandom rng, PhotoLibrary photos)
+    {
+        var kind = Kinds[rng.Weighted([3, 2, 2.5, 1, 1.2, 1.6, 1.5, photos.Count > 0 ? 2.5 : 0, 0.5])];
+        Draw(canvas, rect, kind, rng, photos);
+        return kind;
+    }
+
+    public static void Draw(SKCanvas canvas, SKRect rect, string kind, SampleRandom rng, PhotoLibrary photos)
+    {
+        // Noise is drawn into a quarter-area bitmap then scaled up: Perlin noise costs per pixel.
+        var w = Math.Max(8, (int)(rect.Width / 2));
+        var h = Math.Max(8, (int)(rect.Height / 2));
+        using var small = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var c = new SKCanvas(small))
+        {
+            var local = new SKRect(0, 0, w, h);
+            switch (kind)
+            {
+                case "wood": Wood(c, local, rng); break;
+                case "fabric": Fabric(c, local, rng); break;
+                case "marble": Marble(c, local, rng); break;
+                case "carpet": Carpet(c, local, rng); break;
+                case "dark": Plain(c, local, rng, Palette.Hsv(rng.Range(0, 360), rng.Range(0, 0.4), rng.Range(0.05, 0.25)), 0.04f); break;
+                case "wall": Plain(c, local, rng, Palette.Hsv(rng.Range(20, 60), rng.Range(0, 0.25), rng.Range(0.55, 0.95)), 0.03f); break;
+                case "photo": BlurredPhoto(c, local, rng, photos); break;
+                case "paper-pile": PaperPile(c, local, rng); break;
+                default: Plain(c, local, rng, Palette.Hsv(rng.Range(0, 360), rng.Range(0, 0.6), rng.Range(0.25, 0.95)), 0.05f); break;
+            }
+            Lighting(c, local, rng);
+        }
+        using var image = SKImage.FromBitmap(small);
+        canvas.DrawImage(image, rect, new SKSamplingOptions(SKFilterMode.Linear));
+    }
+
+    /// <summary>
+    /// Darkens <paramref name="r"/> with noise of roughly the requested frequencies (cycles per pixel), tinted
+    /// <paramref name="dark"/>. Drawn from a few precomputed tileable noise tiles, scaled and shifted by
+    /// <paramref name="seed"/>: Perlin noise evaluated per pixel would dominate the cost of a sample.
+    /// </summary>
+    public static void Noise(SKCanvas c, SKRect r, SKColor dark, float strength, float fx, float fy, int octaves, float seed, bool turbulence = false)
+    {
+        var tile = NoiseTiles.For(fx, fy, octaves, turbulence);
+        var local = SKMatrix.CreateScale(tile.FrequencyX / fx, tile.FrequencyY / fy).PostConcat(SKMatrix.CreateTranslation(seed * 37.1f, seed * 53.7f));
+        using var noise = tile.Image.ToShader(SKShaderTileMode.Repeat, SKShaderTileMode.Repeat, new SKSamplingOptions(SKFilterMode.Linear), local);
+        // Alpha from the noise's red channel, colour fixed: the noise darkens the base by up to 'strength'.
+        ReadOnlySpan<float> matrix =
+        [
+            0, 0, 0, 0, dark.Red / 255f,
+            0, 0, 0, 0, dark.Green / 255f,
+            0, 0, 0, 0, dark.Blue / 255f,
+            strength * 2, 0, 0, 0, -strength * 0.5f,
+        ];
+        using var filter = SKColorFilter.CreateColorMatrix(matrix);
+        using var paint = new SKPaint { Shader = noise, ColorFilter = filter };
+        c.DrawRect(r, paint);
+    }
+
+    private static void Plain(SKCanvas c, SKRect r, SampleRandom rng, SKColor color, float grain)
+    {
+        c.DrawColor(color);
+        Noise(c, r, Palette.Scale(color, 0.6), grain * 3, 0.05f, 0.05f, 2, rng.Range(0, 100));
+        Noise(c, r, Palette.Scale(color, 0.7), grain, 0.6f, 0.6f, 1, rng.Range(0, 100));
+    }
+
+    private static void Wood(SKCanvas c, SKRect r, SampleRandom rng)
+    {
+        var baseColor = Palette.Hsv(rng.Range(18, 38), rng.Range(0.35, 0.75), rng.Range(0.25, 0.85));
+        c.DrawColor(baseColor);
+        var vertical = rng.Chance(0.5);
+        c.Save();
+        if (vertical)
+        {
+            c.RotateDegrees(90, r.MidX, r.MidY);
+        }
+        var big = new SKRect(r.MidX - r.Width, r.MidY - r.Height, r.MidX + r.Width, r.MidY + r.Height);
+        var grain = rng.Range(0.004, 0.012);
+        Noise(c, big, Palette.Scale(baseColor, 0.45), rng.Range(0.35, 0.7), grain, grain * rng.Range(8, 25), 3, rng.Range(0, 100));
+        Noise(c, big, Palette.Scale(baseColor, 0.6), 0.15f, 0.02f, 0.25f, 2, rng.Range(0, 100), turbulence: true);
+        if (rng.Chance(0.6))
+        {
+            // Plank joints.
+            using var joint = new SKPaint { Color = Palette.Scale(baseColor, 0.35).WithAlpha(160), StrokeWidth = rng.Range(0.8, 2.0), Style = SKPaintStyle.Stroke };
+            var plank = rng.Range(r.Height * 0.15f, r.Height * 0.45f);
+            for (var y = big.Top + rng.Range(0, plank); y < big.Bottom; y += plank) c.DrawLine(big.Left, y, big.Right, y, joint);
+        }
+        c.Restore();
+    }
+
+    private static void Fabric(SKCanvas c, SKRect r, SampleRandom rng)
+    {
+        var color = Palette.Random(rng, 0.15, 0.9, 0.05, 0.7);
+        c.DrawColor(color);
+        using var weave = new SKPaint { Color = Palette.Scale(color, 0.7).WithAlpha(90), StrokeWidth = 1 };
+        var pitch = rng.Range(1.5, 3.5);
+        for (var x = r.Left; x < r.Right; x += pitch) c.DrawLine(x, r.Top, x, r.Bottom, weave);
+        for (var y = r.Top; y < r.Bottom; y += pitch * rng.Range(0.8, 1.2)) c.DrawLine(r.Left, y, r.Right, y, weave);
+        // Folds: broad soft shading.
+        Noise(c, r, Palette.Scale(color, 0.4), rng.Range(0.2, 0.5), 0.01f, 0.02f, 2, rng.Range(0, 100));
+        if (rng.Chance(0.4))
+        {
+            // Printed pattern (stripes or checks), as on tablecloths and bedding.
+            using var stripe = new SKPaint { Color = Palette.Random(rng, 0.3, 1, 0.2, 0.8).WithAlpha(120) };
+            var s = rng.Range(6, 25);
+            for (var x = r.Left; x < r.Right; x += s * 2) c.DrawRect(x, r.Top, s * rng.Range(0.3, 1), r.Height, stripe);
+            if (rng.Chance(0.5)) for (var y = r.Top; y < r.Bottom; y += s * 2) c.DrawRect(r.Left, y, r.Width, s * 0.5f, stripe);
+        }
+    }
+
+    private static void Marble(SKCanvas c, SKRect r, SampleRandom rng)
+    {
+        var v = rng.Range(0.75, 0.95);
+        var color = rng.Chance(0.75) ? Palette.Hsv(rng.Range(20, 220), rng.Range(0, 0.08), v) : Palette.Hsv(rng.Range(0, 360), rng.Range(0, 0.3), rng.Range(0.1, 0.3));
+        c.DrawColor(color);
+        Noise(c, r, Palette.Scale(color, 0.5), rng.Range(0.3, 0.6), 0.012f, 0.02f, 4, rng.Range(0, 100), turbulence: true);
+        Noise(c, r, Palette.Scale(color, 0.85), 0.2f, 0.08f, 0.08f, 2, rng.Range(0, 100));
+    }
+
+    private static void Carpet(SKCanvas c, SKRect r, SampleRandom rng)
+    {
+        var color = Palette.Random(rng, 0.2, 0.8, 0.1, 0.6);
+        c.DrawColor(color);
+        Noise(c, r, Palette.Scale(color, 0.5), 0.5f, 0.5f, 0.5f, 1, rng.Range(0, 100));
+        if (rng.Chance(0.5))
+        {
+            // Woven geometric border pattern, common on rugs.
+            using var pattern = new SKPaint { Color = Palette.Random(rng, 0.2, 0.9, 0.2, 0.8).WithAlpha(150), Style = SKPaintStyle.Stroke, StrokeWidth = rng.Range(2, 6) };
+            var step = rng.Range(20, 60);
+            for (var x = r.Left - r.Height; x < r.Right; x += step) c.DrawLine(x, r.Top, x + r.Height, r.Bottom, pattern);
+        }
+    }
+
+    private static void PaperPile(SKCanvas c, SKRect r, SampleRandom rng)
+    {
+        Wood(c, r, rng);
+        using var paper = new SKPaint { IsAntialias = true };
+        for (var i = 0; i < rng.Int(2, 5); i++)
+        {
+            paper.Color = Palette.Gray(rng.Int(200, 245));
+            c.Save();
+            c.RotateDegrees(rng.Range(-40, 40), rng.Range(r.Left, r.Right), rng.Range(r.Top, r.Bottom));
+            c.DrawRect(rng.Range(r.Left - r.Width * 0.3f, r.Right), rng.Range(r.Top - r.Height * 0.3f, r.Bottom), r.Width * rng.Range(0.3, 0.6), r.Height * rng.Range(0.4, 0.8), paper);
+            c.Restore();
+        }
+    }
+
+    private static void BlurredPhoto(SKCanvas c, SKRect r, SampleRandom rng, PhotoLibrary photos)
+    {
+        var photo = photos.Pick(rng);
+        if (photo is null)
+        {
+            Plain(c, r, rng, Palette.Random(rng, 0.2, 0.9, 0, 0.4), 0.05f);
+            return;
+        }
+        using var blur = SKImageFilter.CreateBlur(rng.Range(1, 6), rng.Range(1, 6));
+        using var paint = new SKPaint { ImageFilter = blur };
+        PhotoPlacement.DrawCover(c, photo, r, rng, paint);
+    }
+
+    /// <summary>Uneven illumination: a broad gradient from a brighter to a darker side, in every background.</summary>
+    private static void Lighting(SKCanvas c, SKRect r, SampleRandom rng)
+    {
+        var angle = rng.Range(0, MathF.Tau);
+        var dx = MathF.Cos(angle) * r.Width / 2;
+        var dy = MathF.Sin(angle) * r.Height / 2;
+        using var shader = SKShader.CreateLinearGradient(new SKPoint(r.MidX - dx, r.MidY - dy), new SKPoint(r.MidX + dx, r.MidY + dy),
+            [SKColors.Transparent, new SKColor(0, 0, 0, (byte)rng.Int(20, 140))], SKShaderTileMode.Clamp);
+        using var paint = new SKPaint { Shader = shader };
+        c.DrawRect(r, paint);
+    }
+}
+
+/// <summary>Draws photos cropped to fill a rectangle.</summary>
+internal static class PhotoPlacement
+{
+    /// <summary>Draws a random crop of <paramref name="photo"/> that covers <paramref name="target"/> without distortion.</summary>
+    public static void DrawCover(SKCanvas canvas, SKImage photo, SKRect target, SampleRandom rng, SKPaint? paint = null, double minZoom = 1, double maxZoom = 1.6)
+    {
+        var targetAspect = target.Width / target.Height;
+        var zoom = rng.Range(minZoom, maxZoom);
+        float w = photo.Width, h = photo.Height;
+        if (w / h > targetAspect) w = h * targetAspect; else h = w / targetAspect;
+        w /= zoom;
+        h /= zoom;
+        var x = rng.Range(0, photo.Width - w);
+        var y = rng.Range(0, photo.Height - h);
+        canvas.DrawImage(photo, new SKRect(x, y, x + w, y + h), target, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear), paint);
+    }
+}
+
+/// <summary>Tileable grey noise tiles rendered once per process (fixed seeds, so output stays reproducible).</summary>
+internal static class NoiseTiles
+{
+    private const int Size = 256;
+
+    public sealed record Tile(SKImage Image, float FrequencyX, float FrequencyY);
+
+    private static readonly Lazy<Tile[]> Tiles = new(() =>
+    [
+        Make(4, 4, 4, false, 1),
+        Make(4, 4, 4, true, 2),
+        Make(1, 24, 3, false, 3),
+        Make(48, 48, 1, false, 4),
+        Make(2, 2, 2, false, 5),
+    ]);
+
+    /// <summary>The tile whose character (isotropic, turbulent, streaky, fine, smooth) best fits the request.</summary>
+    public static Tile For(float fx, float fy, int octaves, bool turbulence)
+    {
+        var tiles = Tiles.Value;
+        if (turbulence) return tiles[1];
+        var ratio = Math.Max(fx, fy) / Math.Max(1e-4f, Math.Min(fx, fy));
+        if (ratio > 3) return tiles[2];
+        if (octaves <= 1) return tiles[3];
+        return octaves == 2 ? tiles[4] : tiles[0];
+    }
+
+    private static Tile Make(int cyclesX, int cyclesY, int octaves, bool turbulence, int seed)
+    {
+        float fx = cyclesX / (float)Size, fy = cyclesY / (float)Size;
+        var size = new SKSizeI(Size, Size);
+        using var shader = turbulence
+            ? SKShader.CreatePerlinNoiseTurbulence(fx, fy, octaves, seed, size)
+            : SKShader.CreatePerlinNoiseFractalNoise(fx, fy, octaves, seed, size);
+        using var bitmap = new SKBitmap(new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.Black);
+            // Grey from the red channel, fully opaque, so the tile can be tinted by a colour matrix.
+            ReadOnlySpan<float> grey = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+            using var filter = SKColorFilter.CreateColorMatrix(grey);
+            using var paint = new SKPaint { Shader = shader, ColorFilter = filter };
+            canvas.DrawRect(0, 0, Size, Size, paint);
+        }
+        bitmap.SetImmutable();
+        return new Tile(SKImage.FromBitmap(bitmap), fx, fy);
+    }
+}

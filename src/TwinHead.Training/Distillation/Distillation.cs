@@ -1,0 +1,130 @@
+using TwinHead.Core.Labels;
+using TwinHead.Core.Models;
+using TwinHead.Training.Models;
+using TwinHead.Training.Training;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace TwinHead.Training.Distillation;
+
+/// <summary>
+/// Knowledge distillation settings (YAML section <c>distill</c>). Off unless <see cref="Teacher"/> names a checkpoint; the
+/// defaults of temperature and weight are the usual Hinton-style recipe.
+/// </summary>
+public sealed record DistillConfig
+{
+    /// <summary>Teacher checkpoint (a TwinHead <c>.ckpt</c>); empty: no distillation.</summary>
+    public string Teacher { get; init; } = "";
+
+    /// <summary>Softmax temperature T of both teacher and student in the soft loss.</summary>
+    public double Temperature { get; init; } = 4.0;
+
+    /// <summary>Weight α of the soft loss: loss = (1 − α) · hard + α · T² · KL.</summary>
+    public double Alpha { get; init; } = 0.7;
+
+    /// <summary>Whether distillation is on.</summary>
+    public bool IsEnabled() => Teacher.Length > 0;
+}
+
+/// <summary>
+/// The distillation loss per head: (1 − α) · CE(student, label) + α · T² · KL(p_teacher^T ‖ p_student^T), heads weighted as
+/// the hard loss is (screen 2, not-document 1). The T² factor keeps the soft gradients' scale independent of T.
+/// </summary>
+/// <param name="Temperature">T (&gt; 0).</param>
+/// <param name="Alpha">α in [0, 1].</param>
+public sealed record DistillationLoss(double Temperature, double Alpha)
+{
+    /// <summary>The loss of <paramref name="studentLogits"/> against the labels and <paramref name="teacherLogits"/>.</summary>
+    public Tensor Compute(Architecture student, Tensor studentLogits, Architecture teacher, Tensor teacherLogits, Tensor labels, LossSettings settings)
+    {
+        using var scope = NewDisposeScope();
+        var hard = student.Loss(studentLogits, labels, settings);
+        var soft = SoftLoss(student, studentLogits, teacher, teacherLogits.detach(), settings);
+        // With α = 0 this is exactly the hard loss (1 · hard + 0 · soft).
+        var total = (1 - Alpha) * hard + Alpha * Temperature * Temperature * soft;
+        return total.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Σ over heads of weight · KL(teacher ‖ student) at temperature T, batch mean. A two-headed student learns each head's pair
+    /// from the teacher's head (a three-output teacher's head distribution is p(class) against the rest); a three-output
+    /// student learns the teacher's three-way distribution (the teacher must be three-output too).
+    /// </summary>
+    public Tensor SoftLoss(Architecture student, Tensor studentLogits, Architecture teacher, Tensor teacherLogits, LossSettings settings)
+    {
+        using var scope = NewDisposeScope();
+        Tensor total;
+        if (student == Architecture.ThreeOutput)
+        {
+            if (teacher != Architecture.ThreeOutput)
+                throw new NotSupportedException("distill: a three-output student needs a three-output teacher (a two-headed teacher has no three-way distribution)");
+            total = KullbackLeibler(functional.log_softmax(teacherLogits / Temperature, 1), functional.log_softmax(studentLogits / Temperature, 1));
+        }
+        else
+        {
+            total = zeros(1, dtype: studentLogits.dtype).squeeze();
+            foreach (var (head, index) in Head.Both.Select((h, i) => (h, i)))
+            {
+                var studentLog = functional.log_softmax(studentLogits.narrow(1, 2 * index, 2) / Temperature, 1);
+                total = total + settings.WeightOf(head) * KullbackLeibler(TeacherHeadLogProbabilities(teacher, teacherLogits, head, index), studentLog);
+            }
+        }
+        return total.MoveToOuterDisposeScope();
+    }
+
+    private Tensor TeacherHeadLogProbabilities(Architecture teacher, Tensor logits, Head head, int index)
+    {
+        if (teacher == Architecture.TwoHeaded) return functional.log_softmax(logits.narrow(1, 2 * index, 2) / Temperature, 1);
+        var positive = functional.softmax(logits / Temperature, 1).select(1, (long)head.PositiveClass);
+        return stack([1 - positive, positive], 1).clamp_min(1e-12).log();
+    }
+
+    /// <summary>Mean over the batch of Σ_c p_t(c) · (log p_t(c) − log p_s(c)).</summary>
+    private static Tensor KullbackLeibler(Tensor teacherLog, Tensor studentLog) =>
+        (teacherLog.exp() * (teacherLog - studentLog)).sum(1).mean();
+}
+
+/// <summary>A frozen teacher run in eval mode without gradients on the student's batch, and the loss that uses it.</summary>
+public sealed class Distiller : IDisposable
+{
+    private readonly LoadedCheckpoint teacher;
+
+    /// <summary>Loads the teacher named by <paramref name="config"/>; its preprocessing must equal the student's <paramref name="studentInput"/>.</summary>
+    public Distiller(DistillConfig config, PreprocessingSpec studentInput)
+    {
+        if (!config.IsEnabled()) throw new ArgumentException("distill.teacher is empty", nameof(config));
+        teacher = CheckpointFile.Load(config.Teacher);
+        var input = teacher.Metadata.Preprocessing;
+        if (input.Width != studentInput.Width || input.Height != studentInput.Height
+            || !input.Mean.SequenceEqual(studentInput.Mean) || !input.Std.SequenceEqual(studentInput.Std) || input.Resize != studentInput.Resize)
+        {
+            teacher.Dispose();
+            throw new Core.Config.ConfigException(
+                $"distill.teacher '{config.Teacher}' was trained on {input.Width}x{input.Height} ({input.Resize}) input, the student uses {studentInput.Width}x{studentInput.Height} ({studentInput.Resize}); " +
+                "the teacher sees the student's batch, so data.image_size and normalisation must match");
+        }
+        teacher.Model.Network.eval();
+        foreach (var p in teacher.Model.Network.parameters()) p.requires_grad = false;
+        Loss = new DistillationLoss(config.Temperature, config.Alpha);
+    }
+
+    /// <summary>The teacher model.</summary>
+    public BuiltModel Teacher => teacher.Model;
+
+    /// <summary>The loss settings.</summary>
+    public DistillationLoss Loss { get; }
+
+    /// <summary>Teacher logits for <paramref name="x"/> (eval mode, no gradient).</summary>
+    public Tensor TeacherLogits(Tensor x)
+    {
+        using var noGrad = no_grad();
+        return teacher.Model.Network.call(x);
+    }
+
+    /// <summary>The distillation loss of a student batch.</summary>
+    public Tensor Compute(BuiltModel student, Tensor studentLogits, Tensor x, Tensor labels, LossSettings settings) =>
+        Loss.Compute(student.Architecture, studentLogits, teacher.Model.Architecture, TeacherLogits(x), labels, settings);
+
+    /// <inheritdoc />
+    public void Dispose() => teacher.Dispose();
+}

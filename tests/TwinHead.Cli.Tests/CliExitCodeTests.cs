@@ -1,0 +1,101 @@
+using TwinHead.Core.Data;
+
+namespace TwinHead.Cli.Tests;
+
+/// <summary>The CLI's contract for bad input: a message naming the file or key, a non-zero exit, nothing half-written.</summary>
+[Collection("console")]
+public sealed class CliExitCodeTests : IDisposable
+{
+    private readonly string scratch = Path.Combine(Path.GetTempPath(), $"twinhead-cli-{Guid.NewGuid():N}");
+    private readonly StringWriter output = new();
+    private readonly TextWriter originalOut = Console.Out;
+
+    public CliExitCodeTests()
+    {
+        Directory.CreateDirectory(scratch);
+        Console.SetOut(output);
+        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(output),
+            Ansi = Spectre.Console.AnsiSupport.No,
+            Interactive = Spectre.Console.InteractionSupport.No,
+        });
+    }
+
+    private int Run(params string[] args) => TwinHeadApp.Create().Run(args);
+
+    private string Output => output.ToString().ReplaceLineEndings(" ");
+
+    [Fact]
+    public void Unknown_config_key_exits_2_naming_the_key_and_makes_no_run()
+    {
+        var code = Run("train", "optim.lrr=0.1", $"output={scratch}/runs");
+        Assert.Equal(2, code);
+        Assert.Contains("optim.lrr", Output);
+        Assert.False(Directory.Exists(Path.Combine(scratch, "runs")));
+    }
+
+    [Fact]
+    public void Unknown_key_in_a_yaml_file_names_file_and_line()
+    {
+        var yaml = Path.Combine(scratch, "c.yaml");
+        File.WriteAllText(yaml, "data:\n  batchsize: 3\n");
+        Assert.Equal(2, Run("train", "-c", yaml));
+        Assert.Contains("c.yaml:2", Output);
+        Assert.Contains("data.batchsize", Output);
+    }
+
+    [Fact]
+    public void Missing_dataset_exits_2_and_names_it()
+    {
+        Assert.Equal(2, Run("train", $"data.root={scratch}/nothing-here", $"output={scratch}/runs"));
+        Assert.Contains("nothing-here", Output);
+        Assert.False(Directory.Exists(Path.Combine(scratch, "runs")));
+    }
+
+    [Fact]
+    public void Print_config_shows_the_resolved_reference_recipe()
+    {
+        Assert.Equal(0, Run("train", "--print-config", "optim.epochs=3"));
+        Assert.Contains("epochs: 3", Output);
+        Assert.Contains("lr: 0.001", Output);
+        Assert.Contains("label_smoothing: 0.1", Output);
+    }
+
+    [Fact]
+    public void Synth_split_and_check_round_trip_and_check_fails_on_a_broken_row()
+    {
+        var root = Path.Combine(scratch, "data");
+        Assert.Equal(0, Run("synth", "--out", root, "--count", "30", "--size", "48x48", "--version", "procedural"));
+        Assert.Equal(2, Run("dataset", "split", root));
+        Assert.Contains("--force", Output);
+        Assert.Equal(0, Run("dataset", "split", root, "--force"));
+        Assert.Equal(0, Run("dataset", "check", root, "--min-size", "32"));
+        File.AppendAllText(SplitNames.CsvPath(root, "train"), "screens/missing.jpg,2\n");
+        Assert.Equal(1, Run("dataset", "check", root));
+        Assert.Contains("train.csv:", Output);
+        Assert.Contains("screens/missing.jpg", Output);
+    }
+
+    [Fact]
+    public void Bad_synth_size_is_named()
+    {
+        Assert.Equal(2, Run("synth", "--out", Path.Combine(scratch, "x"), "--size", "big"));
+        Assert.Contains("--size 'big'", Output);
+    }
+
+    [Fact]
+    public void Eval_of_a_non_checkpoint_names_the_file()
+    {
+        var fake = Path.Combine(scratch, "fake.ckpt");
+        File.WriteAllText(fake, "not a zip");
+        Assert.Equal(2, Run("eval", fake, "--data", scratch));
+        Assert.Contains("fake.ckpt", Output);
+    }
+
+    public void Dispose()
+    {
+        Console.SetOut(originalOut);
+        Directory.Delete(scratch, recursive: true);
+    }
+}

@@ -1,0 +1,112 @@
+using TwinHead.Core.Config;
+using TwinHead.Training.Distillation;
+using TwinHead.Training.Models;
+using TwinHead.Training.Tests.Training;
+using TwinHead.Training.Training;
+using static TorchSharp.torch;
+
+namespace TwinHead.Training.Tests.Distillation;
+
+public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
+{
+    private static readonly Tensor Labels = tensor(new long[] { 0, 1, 2, 2, 1, 0, 2, 1 });
+    private readonly TinyDataset data;
+
+    public DistillationTests(TinyDatasetFixture fixture) => data = fixture.Data;
+
+    [Fact]
+    public void With_alpha_zero_the_loss_is_exactly_the_hard_loss()
+    {
+        manual_seed(1);
+        var student = randn(8, 4) * 2;
+        var teacher = randn(8, 4) * 2;
+        var settings = new LossSettings();
+
+        var distilled = new DistillationLoss(Temperature: 4, Alpha: 0).Compute(Architecture.TwoHeaded, student, Architecture.TwoHeaded, teacher, Labels, settings);
+        var hard = Architecture.TwoHeaded.Loss(student, Labels, settings);
+
+        Assert.Equal(hard.item<float>(), distilled.item<float>());
+    }
+
+    [Fact]
+    public void Soft_loss_is_zero_for_the_teacher_itself_and_weights_heads_two_to_one()
+    {
+        manual_seed(2);
+        var logits = randn(8, 4);
+        var loss = new DistillationLoss(4, 1);
+        Assert.Equal(0, loss.SoftLoss(Architecture.TwoHeaded, logits, Architecture.TwoHeaded, logits, new LossSettings()).item<float>(), 6);
+
+        // Only the screen pair differs: the soft loss doubles when the screen weight goes from 1 to 2.
+        var other = logits.clone();
+        other[.., 0] += 3;
+        var weighted = loss.SoftLoss(Architecture.TwoHeaded, other, Architecture.TwoHeaded, logits, new LossSettings(ScreenWeight: 2)).item<float>();
+        var unit = loss.SoftLoss(Architecture.TwoHeaded, other, Architecture.TwoHeaded, logits, new LossSettings(ScreenWeight: 1)).item<float>();
+        Assert.True(unit > 1e-3);
+        Assert.Equal(2 * unit, weighted, 5);
+    }
+
+    [Fact]
+    public void A_few_steps_towards_a_tiny_teacher_lower_the_distillation_loss()
+    {
+        manual_seed(3);
+        using var teacher = ModelRegistry.Create(new ModelOptions { HeadChannels = 16 });
+        using var student = ModelRegistry.Create(new ModelOptions { HeadChannels = 16 });
+        teacher.Network.eval();
+        student.Network.eval();
+        var x = randn(8, 3, 32, 32);
+        var loss = new DistillationLoss(Temperature: 2, Alpha: 0.7);
+        var optimizer = optim.Adam(student.Network.parameters(), 1e-2);
+        Tensor teacherLogits;
+        using (no_grad()) teacherLogits = teacher.Network.call(x);
+
+        var losses = new List<float>();
+        for (var step = 0; step < 6; step++)
+        {
+            optimizer.zero_grad();
+            var value = loss.Compute(Architecture.TwoHeaded, student.Network.call(x), Architecture.TwoHeaded, teacherLogits, Labels, new LossSettings());
+            value.backward();
+            optimizer.step();
+            losses.Add(value.item<float>());
+        }
+
+        Assert.True(losses[^1] < losses[0], $"distillation loss did not fall: {string.Join(", ", losses.Select(l => l.ToString("F4")))}");
+    }
+
+    [Fact]
+    public void A_three_output_teacher_gives_per_head_targets_and_a_two_headed_teacher_cannot_teach_three_outputs()
+    {
+        var threeWay = tensor(new float[] { 0, 0, 5, 5, 0, 0 }).reshape(2, 3);
+        var loss = new DistillationLoss(1, 1);
+        // A student that agrees with the derived heads (screen pair and not-document pair) has a smaller soft loss than one that disagrees.
+        var agreeing = tensor(new float[] { -4, 4, 0, -4, 4, -4, 0, -4 }).reshape(2, 4);
+        var disagreeing = tensor(new float[] { 4, -4, 0, 4, -4, 4, 0, 4 }).reshape(2, 4);
+        var settings = new LossSettings();
+        Assert.True(loss.SoftLoss(Architecture.TwoHeaded, agreeing, Architecture.ThreeOutput, threeWay, settings).item<float>()
+                    < loss.SoftLoss(Architecture.TwoHeaded, disagreeing, Architecture.ThreeOutput, threeWay, settings).item<float>());
+        Assert.Throws<NotSupportedException>(() => loss.SoftLoss(Architecture.ThreeOutput, threeWay, Architecture.TwoHeaded, agreeing, settings));
+    }
+
+    [Fact]
+    public void Trainer_distils_from_a_teacher_checkpoint_and_records_it()
+    {
+        var output = data.Scratch("distill");
+        TrainingConfig Config(string name, params string[] extra) => BuiltInConfigs.Resolve("quickstart", [
+            $"data.root={data.Root}", "data.image_size=32", "data.batch_size=8", "data.workers=2", "optim.epochs=1",
+            "data.max_steps_per_epoch=3", $"output={output}", $"name={name}", "tensorboard=false", "threads=1", .. extra]);
+        var teacher = new Trainer(new RecordingObserver()).Train(Config("teacher", "model.head_channels=32"));
+
+        var student = new Trainer(new RecordingObserver()).Train(Config("student", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.temperature=3", "distill.alpha=0.5"));
+
+        Assert.Single(student.Epochs);
+        Assert.True(double.IsFinite(student.Epochs[0].TrainLoss));
+        using var saved = CheckpointFile.Load(student.Run.BestCheckpoint);
+        Assert.Equal(Path.GetFullPath(teacher.Run.BestCheckpoint), saved.Metadata.Extra["distilled_from"]);
+        Assert.Equal(3.0, student.Run.ReadConfig().Distill.Temperature);
+
+        var mismatch = Assert.Throws<ConfigException>(() => new Trainer(new RecordingObserver()).Train(
+            Config("bad", $"distill.teacher={teacher.Run.BestCheckpoint}", "data.image_size=64")));
+        Assert.Contains("data.image_size", mismatch.Message);
+        Assert.Throws<ConfigException>(() => Config("x", "distill.teacher=/nonexistent.ckpt").Validate());
+        Assert.Throws<ConfigException>(() => Config("x", "distill.alpha=1.5").Validate());
+    }
+}

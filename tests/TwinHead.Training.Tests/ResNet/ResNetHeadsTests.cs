@@ -1,0 +1,96 @@
+using TwinHead.Core.Models;
+using TwinHead.Training.Export;
+using TwinHead.Training.Models;
+using TwinHead.Training.Training;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace TwinHead.Training.Tests.ResNet;
+
+public sealed class ResNetHeadsTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Size = 64;
+    private readonly string directory = Directory.CreateTempSubdirectory("twinhead-resnet-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Theory]
+    [InlineData("two-headed", 4)]
+    [InlineData("three-output", 3)]
+    public void Both_architectures_build_on_the_pretrained_trunk_and_export_with_parity(string architecture, int logits)
+    {
+        using var model = ModelRegistry.Create(new ModelOptions { Architecture = architecture, Backbone = ResNet18ImageNet.BackboneName });
+        model.Network.eval();
+        using (no_grad())
+        {
+            Assert.Equal([2L, logits], model.Network.call(randn(2, 3, Size, Size)).shape);
+        }
+        var metadata = new ModelMetadata
+        {
+            Architecture = model.Architecture.Name,
+            Backbone = model.Backbone,
+            Preprocessing = PreprocessingSpec.Reference(Size),
+            ConfigHash = "0123456789abcdef",
+        };
+        var path = Path.Combine(directory, architecture + ".onnx");
+        var summary = OnnxExporter.Export(model, metadata, path);
+
+        var report = ExportParity.Check(model, metadata, path, new ParityOptions { Samples = 2 });
+        output.WriteLine($"{architecture}: {model.ParameterCount:N0} parameters, {summary.FileBytes / 1e6:F1} MB ONNX, {summary.NodeCount} nodes");
+        output.WriteLine(report.ToString());
+        Assert.True(report.Passed, report.ToString());
+        Assert.True(report.MaxLogitMagnitude > 1e-2, "logits are too small for the comparison to mean anything");
+    }
+
+    [Fact]
+    public void Trunk_weights_are_the_imported_ones_under_base_model()
+    {
+        using var model = ModelRegistry.Create(new ModelOptions { Backbone = ResNet18ImageNet.BackboneName });
+        var state = model.Network.state_dict();
+        var stem = ResNet18ImageNet.Import().Stem;
+
+        Assert.Equal(stem.Weight.Take(10), state["base_model.conv1.weight"].data<float>().Take(10));
+        Assert.Contains("base_model.layer4.2.conv2.weight", state.Keys);
+        Assert.Contains("base_model.layer2.0.downsample.0.weight", state.Keys);
+        Assert.Contains("base_model.input_adapter.scale", state.Keys);
+        Assert.Contains("head1_conv.0.weight", state.Keys);
+        Assert.Equal([1024L, 512, 1, 1], state["head1_conv.0.weight"].shape);
+    }
+
+    [Fact]
+    public void Backbone_learning_rate_scale_makes_two_Adam_groups()
+    {
+        using var model = ModelRegistry.Create(new ModelOptions());
+        var optimizer = Trainer.CreateOptimizer(model, new OptimConfig { Lr = 1e-3, BackboneLrScale = 0.1 });
+        var groups = optimizer.ParamGroups.Cast<TorchSharp.Modules.Adam.ParamGroup>().ToArray();
+
+        Assert.Equal(2, groups.Length);
+        Assert.Equal(1e-3, groups[0].LearningRate, 12);
+        Assert.Equal(1e-4, groups[1].LearningRate, 12);
+        var backboneCount = model.Network.named_parameters().Count(p => p.name.StartsWith("base_model.", StringComparison.Ordinal));
+        Assert.Equal(backboneCount, groups[1].Parameters.Count());
+        Assert.Equal(model.Network.parameters().Count(), groups[0].Parameters.Count() + backboneCount);
+        Assert.Single(Trainer.CreateOptimizer(model, new OptimConfig()).ParamGroups);
+    }
+
+    [Fact]
+    public void Backbone_scale_zero_freezes_the_trunk_while_heads_learn()
+    {
+        manual_seed(3);
+        using var model = ModelRegistry.Create(new ModelOptions());
+        var optimizer = Trainer.CreateOptimizer(model, new OptimConfig { BackboneLrScale = 0 });
+        var before = model.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter.clone());
+
+        var x = randn(4, 3, 32, 32);
+        var y = tensor(new long[] { 0, 1, 2, 2 });
+        optimizer.zero_grad();
+        model.Architecture.Loss(model.Network.call(x), y, new LossSettings()).backward();
+        optimizer.step();
+
+        foreach (var (name, parameter) in model.Network.named_parameters())
+        {
+            var changed = (parameter - before[name]).abs().max().item<float>() > 0;
+            Assert.True(changed != name.StartsWith("base_model.", StringComparison.Ordinal), $"{name} changed: {changed}");
+        }
+    }
+}
