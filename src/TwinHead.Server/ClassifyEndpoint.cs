@@ -194,7 +194,8 @@ public sealed class ClassifyEndpoint : IDisposable
             {
                 section = await reader.ReadNextSectionAsync(token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or InvalidDataException)
+            // Kestrel's own refusals (BadHttpRequestException: too large, too slow) keep their status in ErrorResponses.
+            catch (Exception e) when (e is (IOException or InvalidDataException) and not BadHttpRequestException)
             {
                 throw new RequestRejection(400, "bad_multipart", $"the multipart body is malformed: {e.Message}");
             }
@@ -232,7 +233,7 @@ public sealed class ClassifyEndpoint : IDisposable
                 {
                     read = await stream.ReadAsync(chunk, token).ConfigureAwait(false);
                 }
-                catch (IOException e) when (e is not EndOfStreamException)
+                catch (IOException e) when (e is not (EndOfStreamException or BadHttpRequestException))
                 {
                     throw new RequestRejection(400, "bad_body", $"{name}: the request body could not be read: {e.Message}", name);
                 }
