@@ -82,10 +82,10 @@ public sealed class ClassifyEndpoint : IDisposable
                 var o = outputs[i];
                 results[i] = new ImageResult(files[i].Name, files[i].Bytes.Length, o.Screen, o.NotDocument,
                     DocumentClasses.NameOf(thresholds.Decide(o.Screen, o.NotDocument)),
-                    new ImageTiming(preprocessMs[i], o.QueueWait.TotalMilliseconds, o.ModelTime.TotalMilliseconds, o.BatchSize));
+                    new ImageTiming(Ms(preprocessMs[i]), Ms(o.QueueWait.TotalMilliseconds), Ms(o.ModelTime.TotalMilliseconds), o.BatchSize));
             }
             return new ClassifyResponse(new ModelReference(model.Id, model.Classifier.Metadata.Architecture),
-                new ThresholdValues(thresholds.Screen, thresholds.NotDocument), results, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                new ThresholdValues(thresholds.Screen, thresholds.NotDocument), results, Ms(Stopwatch.GetElapsedTime(start).TotalMilliseconds));
         }
         catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -288,6 +288,9 @@ public sealed class ClassifyEndpoint : IDisposable
 
     private static string RawName(IQueryCollection query) =>
         query.TryGetValue("name", out var name) && !string.IsNullOrWhiteSpace(name.ToString()) ? Clip(Path.GetFileName(name.ToString().Trim())) : "upload";
+
+    /// <summary>Microsecond resolution is all a timing field needs.</summary>
+    private static double Ms(double milliseconds) => Math.Round(milliseconds, 3);
 
     private static string Clip(string text) => text.Length <= MaxNameLength ? text : text[..MaxNameLength] + "...";
 
