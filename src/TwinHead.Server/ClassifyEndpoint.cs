@@ -82,10 +82,10 @@ public sealed class ClassifyEndpoint : IDisposable
                 var o = outputs[i];
                 results[i] = new ImageResult(files[i].Name, files[i].Bytes.Length, o.Screen, o.NotDocument,
                     DocumentClasses.NameOf(thresholds.Decide(o.Screen, o.NotDocument)),
-                    new ImageTiming(preprocessMs[i], o.QueueWait.TotalMilliseconds, o.ModelTime.TotalMilliseconds, o.BatchSize));
+                    new ImageTiming(Ms(preprocessMs[i]), Ms(o.QueueWait.TotalMilliseconds), Ms(o.ModelTime.TotalMilliseconds), o.BatchSize));
             }
             return new ClassifyResponse(new ModelReference(model.Id, model.Classifier.Metadata.Architecture),
-                new ThresholdValues(thresholds.Screen, thresholds.NotDocument), results, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                new ThresholdValues(thresholds.Screen, thresholds.NotDocument), results, Ms(Stopwatch.GetElapsedTime(start).TotalMilliseconds));
         }
         catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -194,7 +194,8 @@ public sealed class ClassifyEndpoint : IDisposable
             {
                 section = await reader.ReadNextSectionAsync(token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or InvalidDataException)
+            // Kestrel's own refusals (BadHttpRequestException: too large, too slow) keep their status in ErrorResponses.
+            catch (Exception e) when (e is (IOException or InvalidDataException) and not BadHttpRequestException)
             {
                 throw new RequestRejection(400, "bad_multipart", $"the multipart body is malformed: {e.Message}");
             }
@@ -232,7 +233,7 @@ public sealed class ClassifyEndpoint : IDisposable
                 {
                     read = await stream.ReadAsync(chunk, token).ConfigureAwait(false);
                 }
-                catch (IOException e) when (e is not EndOfStreamException)
+                catch (IOException e) when (e is not (EndOfStreamException or BadHttpRequestException))
                 {
                     throw new RequestRejection(400, "bad_body", $"{name}: the request body could not be read: {e.Message}", name);
                 }
@@ -287,6 +288,9 @@ public sealed class ClassifyEndpoint : IDisposable
 
     private static string RawName(IQueryCollection query) =>
         query.TryGetValue("name", out var name) && !string.IsNullOrWhiteSpace(name.ToString()) ? Clip(Path.GetFileName(name.ToString().Trim())) : "upload";
+
+    /// <summary>Microsecond resolution is all a timing field needs.</summary>
+    private static double Ms(double milliseconds) => Math.Round(milliseconds, 3);
 
     private static string Clip(string text) => text.Length <= MaxNameLength ? text : text[..MaxNameLength] + "...";
 

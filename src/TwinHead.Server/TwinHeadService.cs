@@ -54,7 +54,14 @@ public static class TwinHeadService
         services.AddSingleton<ServiceState>();
         services.AddHostedService(provider => provider.GetRequiredService<ServiceState>());
         services.AddRouting();
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            // Without this the title would be the name of whichever program hosts the service.
+            document.Info.Title = "TwinHead";
+            document.Info.Version = typeof(TwinHeadService).Assembly.GetName().Version?.ToString(3) ?? "0";
+            document.Info.Description = "Classifies photos: paper document, screen, or not a document.";
+            return Task.CompletedTask;
+        }));
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -96,7 +103,7 @@ public static class TwinHeadService
                 metrics.ObserveLatency(Stopwatch.GetElapsedTime(start));
             }
         })
-            .WithName("Classify")
+            .WithName("Classify").WithTags("twinhead")
             .WithSummary("Classify one image (raw body) or several (multipart/form-data, one part per file).")
             .WithDescription("Query: screen_threshold, not_document_threshold (override the model's thresholds), name (the raw body's file name).")
             // The body is described for OpenAPI only: Accepts() would make routing refuse other content types with a bare 415
@@ -128,20 +135,20 @@ public static class TwinHeadService
             .DisableAntiforgery();
 
         endpoints.MapGet("/v1/model", (ModelHost models, ServiceOptions options) => Describe(models.Current, options))
-            .WithName("Model").WithSummary("The model in service: identity, metadata, input, thresholds, limits, batching.")
+            .WithName("Model").WithTags("twinhead").WithSummary("The model in service: identity, metadata, input, thresholds, limits, batching.")
             .Produces<ModelResponse>();
 
         endpoints.MapGet("/healthz", (ModelHost models) => Results.Ok(new HealthResponse("ok", models.Current.Id)))
-            .WithName("Health").WithSummary("Liveness: the process answers.").Produces<HealthResponse>();
+            .WithName("Health").WithTags("twinhead").WithSummary("Liveness: the process answers.").Produces<HealthResponse>();
 
         endpoints.MapGet("/readyz", (ModelHost models, ServiceState state) => state.Stopping
                 ? Results.Json(new HealthResponse("stopping", models.Current.Id), statusCode: 503)
                 : Results.Ok(new HealthResponse("ready", models.Current.Id)))
-            .WithName("Ready").WithSummary("Readiness: a model is loaded and the service is not shutting down (503 otherwise).")
+            .WithName("Ready").WithTags("twinhead").WithSummary("Readiness: a model is loaded and the service is not shutting down (503 otherwise).")
             .Produces<HealthResponse>().Produces<HealthResponse>(503);
 
         endpoints.MapGet("/metrics", (ServiceMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"))
-            .WithName("Metrics").WithSummary("Prometheus text exposition.").Produces<string>(200, "text/plain");
+            .WithName("Metrics").WithTags("twinhead").WithSummary("Prometheus text exposition.").Produces<string>(200, "text/plain");
 
         var page = LoadPage();
         endpoints.MapGet("/", (HttpContext context) =>

@@ -129,6 +129,7 @@ public sealed class ClassifyTests : IDisposable
         Assert.Contains("\"/v1/classify\"", text);
         Assert.Contains("\"/v1/model\"", text);
         Assert.Contains("multipart/form-data", text);
+        Assert.Contains("\"title\": \"TwinHead\"", text);
     }
 
     [Fact]
