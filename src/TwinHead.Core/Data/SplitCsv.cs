@@ -1,3 +1,4 @@
+using TwinHead.Core.IO;
 using System.Globalization;
 using System.Text;
 using CsvHelper;
@@ -81,18 +82,17 @@ public static class SplitCsv
     /// <summary>Writes rows as a header-less comma CSV (quoting paths that need it), atomically.</summary>
     public static void Write(string csvPath, IEnumerable<(string RelativePath, DocumentClass Label)> rows)
     {
-        var temp = csvPath + ".tmp";
-        using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false)))
-        using (var csv = CsvWriter.Create(writer, new CsvWriterOptions { NewLine = "\n", HasHeader = false }))
+        AtomicFile.Write(csvPath, stream =>
         {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+            using var csv = CsvWriter.Create(writer, new CsvWriterOptions { NewLine = "\n", HasHeader = false });
             foreach (var (path, label) in rows)
             {
                 csv.WriteField(path.Replace('\\', '/'));
                 csv.WriteField(((int)label).ToString(CultureInfo.InvariantCulture));
                 csv.EndRecord();
             }
-        }
-        File.Move(temp, csvPath, overwrite: true);
+        });
     }
 
     private static char DetectDelimiter(string text)

@@ -1,3 +1,4 @@
+using TwinHead.Core.IO;
 using Google.Protobuf;
 using Onnx;
 using TwinHead.Core.Labels;
@@ -87,21 +88,7 @@ public static class OnnxExporter
         options ??= new OnnxExportOptions();
         var proto = Build(model, metadata, options);
         var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            using (var file = File.Create(temp))
-            {
-                proto.WriteTo(file);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.Write(full, proto.WriteTo);
         return new OnnxExportSummary(full, new FileInfo(full).Length, proto.Graph.Node.Count, proto.Graph.Initializer.Count, options.HalfPrecisionWeights);
     }
 

@@ -1,3 +1,4 @@
+using TwinHead.Core.IO;
 using System.Collections;
 using TorchSharp.PyBridge;
 using TwinHead.Training.Models;
@@ -99,21 +100,7 @@ public static class PyTorchStateDict
             state[ReferenceDeadConv5Keys[5]] = tensor(0L);
         }
         var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            using (var file = File.Create(temp))
-            {
-                PyTorchPickler.PickleStateDict(file, state);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.Write(full, file => PyTorchPickler.PickleStateDict(file, state));
     }
 
     /// <summary>Reads a state_dict file into name → tensor; throws <see cref="InvalidDataException"/> naming the file when it is not one.</summary>

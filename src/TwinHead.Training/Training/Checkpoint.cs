@@ -1,3 +1,4 @@
+using TwinHead.Core.IO;
 using System.IO.Compression;
 using System.Text.Json;
 using TorchSharp;
@@ -46,46 +47,35 @@ public static class CheckpointFile
     public static void Save(string path, BuiltModel model, ModelOptions options, ModelMetadata metadata,
         TrainerState? state = null, TorchSharp.Modules.OptimizerHelper? optimizer = null)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
+        AtomicFile.Write(path, file =>
         {
-            using (var file = File.Create(temp))
-            using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
+            using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
+            WriteText(zip, MetadataEntry, metadata.ToJson());
+            WriteText(zip, ModelEntry, JsonSerializer.Serialize(options, Json));
+            using (var weights = zip.CreateEntry(StateDictEntry, CompressionLevel.NoCompression).Open())
             {
-                WriteText(zip, MetadataEntry, metadata.ToJson());
-                WriteText(zip, ModelEntry, JsonSerializer.Serialize(options, Json));
-                using (var weights = zip.CreateEntry(StateDictEntry, CompressionLevel.NoCompression).Open())
+                // save_py closes the stream it writes; MemoryStream.ToArray still works after that.
+                var buffer = new MemoryStream();
+                model.Network.save_py(buffer);
+                weights.Write(buffer.ToArray());
+            }
+            if (state is not null) WriteText(zip, TrainerStateEntry, JsonSerializer.Serialize(state, Json));
+            if (optimizer is not null)
+            {
+                var optimizerTemp = Path.GetTempFileName();
+                try
                 {
-                    // save_py closes the stream it writes; MemoryStream.ToArray still works after that.
-                    var buffer = new MemoryStream();
-                    model.Network.save_py(buffer);
-                    weights.Write(buffer.ToArray());
+                    optimizer.save_state_dict(optimizerTemp);
+                    using var entry = zip.CreateEntry(OptimizerEntry, CompressionLevel.Fastest).Open();
+                    using var source = File.OpenRead(optimizerTemp);
+                    source.CopyTo(entry);
                 }
-                if (state is not null) WriteText(zip, TrainerStateEntry, JsonSerializer.Serialize(state, Json));
-                if (optimizer is not null)
+                finally
                 {
-                    var optimizerTemp = temp + ".optim";
-                    try
-                    {
-                        optimizer.save_state_dict(optimizerTemp);
-                        using var entry = zip.CreateEntry(OptimizerEntry, CompressionLevel.Fastest).Open();
-                        using var source = File.OpenRead(optimizerTemp);
-                        source.CopyTo(entry);
-                    }
-                    finally
-                    {
-                        File.Delete(optimizerTemp);
-                    }
+                    File.Delete(optimizerTemp);
                 }
             }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        });
     }
 
     /// <summary>Reads a checkpoint and rebuilds its model; throws <see cref="InvalidDataException"/> naming the file and what is wrong.</summary>
@@ -129,32 +119,23 @@ public static class CheckpointFile
     /// <summary>Rewrites a checkpoint with changed metadata (e.g. tuned thresholds), atomically; weights and state are copied unchanged.</summary>
     public static void UpdateMetadata(string path, Func<ModelMetadata, ModelMetadata> change)
     {
-        var temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
+        using var source = OpenZip(path);
+        var metadata = change(ModelMetadata.FromJson(ReadText(source, MetadataEntry, path), path));
+        AtomicFile.Write(path, file =>
         {
-            using (var source = OpenZip(path))
+            using var target = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
+            foreach (var entry in source.Entries)
             {
-                var metadata = change(ModelMetadata.FromJson(ReadText(source, MetadataEntry, path), path));
-                using var file = File.Create(temp);
-                using var target = new ZipArchive(file, ZipArchiveMode.Create);
-                foreach (var entry in source.Entries)
+                if (entry.FullName == MetadataEntry)
                 {
-                    if (entry.FullName == MetadataEntry)
-                    {
-                        WriteText(target, MetadataEntry, metadata.ToJson());
-                        continue;
-                    }
-                    using var from = entry.Open();
-                    using var to = target.CreateEntry(entry.FullName, entry.FullName == StateDictEntry ? CompressionLevel.NoCompression : CompressionLevel.Fastest).Open();
-                    from.CopyTo(to);
+                    WriteText(target, MetadataEntry, metadata.ToJson());
+                    continue;
                 }
+                using var from = entry.Open();
+                using var to = target.CreateEntry(entry.FullName, entry.FullName == StateDictEntry ? CompressionLevel.NoCompression : CompressionLevel.Fastest).Open();
+                from.CopyTo(to);
             }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        });
     }
 
     private static ZipArchive OpenZip(string path)

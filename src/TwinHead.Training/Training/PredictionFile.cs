@@ -1,3 +1,4 @@
+using TwinHead.Core.IO;
 using System.Globalization;
 using System.Text;
 using CsvHelper;
@@ -15,18 +16,17 @@ public static class PredictionFile
     /// <summary>Writes predictions atomically.</summary>
     public static void Write(string path, IEnumerable<ImagePrediction> predictions)
     {
-        var temp = path + ".tmp";
-        using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false)))
-        using (var csv = CsvWriter.Create(writer, new CsvWriterOptions { NewLine = "\n" }))
+        AtomicFile.Write(path, stream =>
         {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+            using var csv = CsvWriter.Create(writer, new CsvWriterOptions { NewLine = "\n" });
             csv.WriteRecord(["path", "label", "screen_prob", "not_document_prob"]);
             foreach (var p in predictions)
             {
                 csv.WriteRecord([p.Path, ((int)p.Actual).ToString(CultureInfo.InvariantCulture),
                     p.ScreenProbability.ToString("R", CultureInfo.InvariantCulture), p.NotDocumentProbability.ToString("R", CultureInfo.InvariantCulture)]);
             }
-        }
-        File.Move(temp, path, overwrite: true);
+        });
     }
 
     /// <summary>Reads predictions; throws naming the file and line of a malformed row.</summary>

@@ -1,3 +1,4 @@
+using TwinHead.Core.IO;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -114,12 +115,7 @@ public sealed class RunFolder
     }
 
     /// <summary>Writes text to a temporary file and renames it over <paramref name="path"/>.</summary>
-    public static void WriteAtomically(string path, string text)
-    {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
+    public static void WriteAtomically(string path, string text) => AtomicFile.WriteText(path, text);
 }
 
 /// <summary>One long-format metric value.</summary>
