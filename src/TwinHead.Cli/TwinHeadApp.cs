@@ -34,6 +34,9 @@ public static class TwinHeadApp
                 .WithDescription("Classify image files, folders or globs with an ONNX model; table, jsonl or csv; exit 1 if any input failed.");
             config.AddCommand<BenchCommand>("bench")
                 .WithDescription("Measure ONNX models side by side: end-to-end latency at batch 1, decode / after-decode split, model-only, batch throughput, peak memory, size.");
+            config.AddCommand<ServeCommand>("serve")
+                .WithDescription("Serve a model over HTTP: POST /v1/classify, GET /v1/model, /healthz, /readyz, /metrics, OpenAPI, and a web page at /.")
+                .WithExample("serve", "--model", "models/twinhead-default.onnx", "--urls", "http://127.0.0.1:5000");
             config.AddCommand<SynthCommand>("synth")
                 .WithDescription("Generate a synthetic dataset in the reference layout.");
             config.AddBranch("dataset", dataset =>

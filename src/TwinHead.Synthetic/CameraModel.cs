@@ -12,31 +12,22 @@ internal static class CameraModel
     /// <summary>Develops a sensor-resolution scene into the output image.</summary>
     public static SKBitmap Develop(SKBitmap sensor, int width, int height, SampleRandom rng, SampleCues cues)
     {
-        // Optics: defocus (mostly mild) and sometimes handshake, approximated by an anisotropic blur.
+        // Optics: defocus (mostly mild) and sometimes handshake, approximated by an anisotropic blur. Applied while
+        // downscaling (in output pixels), which costs far less than a blur at sensor resolution.
         var blur = rng.Weighted([4, 5, 1.5, 0.6]) switch { 0 => 0f, 1 => rng.Range(0.3, 0.9), 2 => rng.Range(0.9, 1.8), _ => rng.Range(1.8, 3.2) };
         var shake = rng.Chance(0.15) ? rng.Range(0.5, 2.5) : 0f;
         cues.Blur = Math.Round(blur + shake * 0.5, 2);
-        var working = sensor;
-        if (blur + shake > 0.05f)
-        {
-            working = new SKBitmap(sensor.Info);
-            using var canvas = new SKCanvas(working);
-            using var filter = SKImageFilter.CreateBlur(blur + (rng.Chance(0.5) ? shake : 0), blur + shake, SKShaderTileMode.Clamp);
-            using var paint = new SKPaint { ImageFilter = filter };
-            using var image = SKImage.FromBitmap(sensor);
-            canvas.DrawImage(image, 0, 0, SKSamplingOptions.Default, paint);
-        }
-
-        if (rng.Chance(0.8)) BayerMosaic.Apply(working);
-
         // Exposure and colour: measured on a thumbnail, applied as one lookup table while downscaling.
-        var (mean, spread) = LumaStatistics(working);
+        var samples = MeteringSamples(sensor);
+        var mean = samples.Average();
         var target = Math.Clamp(0.47 + rng.Gaussian() * 0.1, 0.22, 0.72);
         var gamma = (float)Math.Clamp(Math.Log(target) / Math.Log(Math.Clamp(mean, 0.03, 0.97)), 0.45, 2.2);
         // Phone tone mapping also evens out contrast (local tone mapping, HDR): pull the spread part-way towards a
         // target drawn from one distribution for every class, so contrast alone cannot tell a page from a scene.
-        var targetSpread = Math.Clamp(0.2 + rng.Gaussian() * 0.05, 0.08, 0.32);
-        var stretch = (float)Math.Clamp(Math.Pow(targetSpread / Math.Max(spread * Math.Pow(target / Math.Max(mean, 0.03), 0.5), 0.02), 0.7), 0.6, 1.6);
+        var (toned, spread) = MeanAndSpread(samples.Select(l => Math.Pow(l, gamma)));
+        var targetSpread = Math.Clamp(0.19 + rng.Gaussian() * 0.05, 0.08, 0.32);
+        var stretch = (float)Math.Clamp(Math.Pow(targetSpread / Math.Max(spread, 0.02), 0.85), 0.5, 1.8);
+        target = toned;
         var warm = rng.Gaussian() * 0.06;
         var tint = rng.Gaussian() * 0.03;
         var gains = new[] { (float)(1 + warm), (float)(1 + tint), (float)(1 - warm) };
@@ -47,41 +38,53 @@ internal static class CameraModel
         var output = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         using (var canvas = new SKCanvas(output))
         {
-            using var image = SKImage.FromBitmap(working);
-            using var paint = new SKPaint { ColorFilter = tone };
-            // The sensor is 1.5x the output: bilinear needs no mipmaps at that ratio (building them costs more than the draw).
-            canvas.DrawImage(image, new SKRect(0, 0, width, height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None), paint);
+            using var image = SKImage.FromBitmap(sensor);
+            var sigmaX = (blur + (rng.Chance(0.5) ? shake : 0)) * width / (float)sensor.Width;
+            var sigmaY = (blur + shake) * height / (float)sensor.Height;
+            using var defocus = sigmaX + sigmaY > 0.1f ? SKImageFilter.CreateBlur(sigmaX, sigmaY, SKShaderTileMode.Clamp) : null;
+            using var paint = new SKPaint { ColorFilter = tone, ImageFilter = defocus };
+            // The sensor is 1.25x the output: no mipmaps needed at that ratio (building them costs more than the draw).
+            // Phones sharpen; a Catmull-Rom downscale sharpens edges as a side effect, at no extra pass.
+            var sampling = rng.Chance(0.5) ? new SKSamplingOptions(SKCubicResampler.CatmullRom) : new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None);
+            canvas.DrawImage(image, new SKRect(0, 0, width, height), sampling, paint);
             Vignette(canvas, width, height, rng);
         }
-        if (!ReferenceEquals(working, sensor)) working.Dispose();
 
-        if (rng.Chance(0.5)) Sharpen(output, rng.Range(0.2, 0.6));
         cues.Noise = Math.Round(rng.Range(0.004, 0.03), 4);
         SensorNoise.Apply(output, rng, (float)cues.Noise);
         return output;
     }
 
-    /// <summary>Mean and standard deviation of luma (0..1), from a sparse grid of pixels (a metering pattern).</summary>
-    private static (double Mean, double Spread) LumaStatistics(SKBitmap bitmap)
+    /// <summary>Luma (0..1) of a sparse grid of pixels: the camera's metering pattern.</summary>
+    private static double[] MeteringSamples(SKBitmap bitmap)
     {
         var px = PixelSpan.Of(bitmap);
         int stepX = Math.Max(1, bitmap.Width / 40), stepY = Math.Max(1, bitmap.Height / 40);
-        double sum = 0, sumSq = 0;
-        var n = 0;
+        var samples = new List<double>(1700);
         for (var y = stepY / 2; y < bitmap.Height; y += stepY)
         {
             var row = y * bitmap.RowBytes;
             for (var x = stepX / 2; x < bitmap.Width; x += stepX)
             {
                 var i = row + x * 4;
-                var l = (0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2]) / 255.0;
-                sum += l;
-                sumSq += l * l;
-                n++;
+                samples.Add((0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2]) / 255.0);
             }
         }
-        var mean = sum / n;
-        return (mean, Math.Sqrt(Math.Max(0, sumSq / n - mean * mean)));
+        return samples.ToArray();
+    }
+
+    private static (double Mean, double Spread) MeanAndSpread(IEnumerable<double> values)
+    {
+        double sum = 0, sumSq = 0;
+        var n = 0;
+        foreach (var v in values)
+        {
+            sum += v;
+            sumSq += v * v;
+            n++;
+        }
+        var mean = sum / Math.Max(1, n);
+        return (mean, Math.Sqrt(Math.Max(0, sumSq / Math.Max(1, n) - mean * mean)));
     }
 
     private static SKColorFilter ToneTable(float[] gains, float gamma, float stretch, float pivot, float contrast, float lift)
@@ -118,26 +121,6 @@ internal static class CameraModel
         canvas.DrawRect(0, 0, width, height, paint);
     }
 
-    /// <summary>Unsharp masking as phones apply it: original + amount x (original - blurred).</summary>
-    private static void Sharpen(SKBitmap bitmap, float amount)
-    {
-        using var blurred = new SKBitmap(bitmap.Info);
-        using (var canvas = new SKCanvas(blurred))
-        {
-            using var filter = SKImageFilter.CreateBlur(1.0f, 1.0f, SKShaderTileMode.Clamp);
-            using var paint = new SKPaint { ImageFilter = filter };
-            using var image = SKImage.FromBitmap(bitmap);
-            canvas.DrawImage(image, 0, 0, SKSamplingOptions.Default, paint);
-        }
-        var dst = PixelSpan.Of(bitmap);
-        var blur = PixelSpan.Of(blurred);
-        for (var i = 0; i < dst.Length; i++)
-        {
-            if ((i & 3) == 3) continue;
-            var v = dst[i] + amount * (dst[i] - blur[i]);
-            dst[i] = (byte)Math.Clamp(v + 0.5f, 0, 255);
-        }
-    }
 }
 
 /// <summary>

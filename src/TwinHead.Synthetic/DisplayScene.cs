@@ -66,13 +66,9 @@ internal static class DisplayScene
         cues.Layout = layout;
         using var panel = new SubpixelDisplay(content, layout, rng);
 
-        var sampling = rng.Weighted([4, 1, 4]) switch
-        {
-            0 => new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None),
-            1 => new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None),
-            _ => new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear),
-        };
-        if (sampling.Mipmap == SKMipmapMode.Linear) moire *= 0.3;
+        // Bilinear or nearest lookups without mipmaps: one sample per camera pixel, which is what aliases.
+        var sampling = rng.Chance(0.75) ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None) : new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None);
+        if (panel.Contrast < 0.5f) moire *= panel.Contrast * 2;
         cues.Moire = Math.Round(moire, 3);
 
         using var screenPath = QuadPath(quad);
@@ -88,7 +84,7 @@ internal static class DisplayScene
         if (rng.Chance(0.35)) Reflection(canvas, frame, rng);
         canvas.Restore();
 
-        if (device is "phone" or "tablet" && rng.Chance(0.5)) Hands.Thumb(canvas, new CameraPose(aspect * 1.06f, pose.Project(0.5f, 0.5f).X, pose.Project(0.5f, 0.5f).Y, scale * 1.08f, 0, 0, 0, 1000), rng);
+        if (device is "phone" or "tablet" && rng.Chance(0.5)) Hands.Thumb(canvas, pose, rng);
         cues.Lighting = rng.Chance(0.4) ? Lighting.Apply(canvas, frame, rng) : "room";
     }
 

@@ -18,6 +18,7 @@ internal sealed class PhotoLibrary
 
     private readonly IReadOnlyList<string> files;
     private readonly ConcurrentDictionary<int, SKImage?> cache = new();
+    private readonly ConcurrentDictionary<int, double> detail = new();
 
     private PhotoLibrary(IReadOnlyList<string> files) => this.files = files;
 
@@ -37,6 +38,53 @@ internal sealed class PhotoLibrary
         var index = rng.Index(files.Count);
         if (index < CacheLimit) return cache.GetOrAdd(index, i => Decode(files[i]));
         return Decode(files[index]);
+    }
+
+    /// <summary>
+    /// A photo with fine detail (a real scene rather than a smooth abstract wallpaper): up to four candidates are drawn
+    /// and the first detailed enough is kept, else the most detailed of them. Null when the library is empty.
+    /// </summary>
+    public SKImage? PickDetailed(SampleRandom rng, double minDetail = 0.035)
+    {
+        if (files.Count == 0) return null;
+        SKImage? best = null;
+        var bestDetail = -1.0;
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            var index = rng.Index(files.Count);
+            var image = index < CacheLimit ? cache.GetOrAdd(index, i => Decode(files[i])) : Decode(files[index]);
+            if (image is null) continue;
+            var d = detail.GetOrAdd(index, _ => Detail(image));
+            if (d >= minDetail) return image;
+            if (d > bestDetail)
+            {
+                best = image;
+                bestDetail = d;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Mean absolute luma difference between neighbours on a 64x64 thumbnail (0..1): texture and edges.</summary>
+    private static double Detail(SKImage image)
+    {
+        const int side = 64;
+        using var thumb = new SKBitmap(new SKImageInfo(side, side, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(thumb))
+        {
+            canvas.DrawImage(image, new SKRect(0, 0, side, side), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        }
+        var px = PixelSpan.Of(thumb);
+        double sum = 0;
+        for (var y = 0; y < side; y++)
+        {
+            for (var x = 1; x < side; x++)
+            {
+                var i = y * thumb.RowBytes + x * 4;
+                sum += Math.Abs(px[i + 1] - px[i - 3]);
+            }
+        }
+        return sum / (side * (side - 1) * 255.0);
     }
 
     private static SKImage? Decode(string file)

@@ -10,7 +10,7 @@ namespace TwinHead.Synthetic;
 internal static class RealisticRenderer
 {
     /// <summary>Sensor pixels per output pixel: the scene is built larger, as a phone sensor is, then downscaled.</summary>
-    private const float SensorScale = 1.5f;
+    private const float SensorScale = 1.25f;
 
     public static SKBitmap Render(DocumentClass label, SampleRandom rng, int width, int height, PhotoLibrary photos, SampleCues cues)
     {
@@ -37,6 +37,13 @@ internal static class PaperScene
     public static void Draw(SKCanvas canvas, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
     {
         cues.Background = Surfaces.Draw(canvas, frame, rng, photos);
+        if (rng.Chance(0.5))
+        {
+            // A brightly lit desk: without it, exposing for the white page would leave every background dark,
+            // and a dark frame border would become a cue for "document".
+            using var light = new SKPaint { Color = SKColors.White.WithAlpha((byte)rng.Int(40, 140)), BlendMode = SKBlendMode.Screen };
+            canvas.DrawRect(frame, light);
+        }
         var layout = DocumentPages.PickLayout(rng);
         cues.Layout = layout;
         var aspect = DocumentPages.AspectOf(layout, rng);
@@ -48,7 +55,7 @@ internal static class PaperScene
         var pose = new CameraPose(aspect,
             frame.MidX + rng.Range(-0.12, 0.12) * frame.Width, frame.MidY + rng.Range(-0.12, 0.12) * frame.Height,
             scale, rng.Range(-25, 25), rng.Range(-35, 35), rng.Chance(0.7) ? rng.Range(-12, 12) : rng.Range(-90, 90), rng.Range(1.4, 6));
-        var textureWidth = (int)Math.Clamp(scale * 1.2f, 120, 1100);
+        var textureWidth = (int)Math.Clamp(scale * 0.9f, 120, 800);
         using var page = DocumentPages.Render(layout, aspect, textureWidth, rng.Fork());
 
         var bend = PageBend.Pick(rng, layout);
@@ -164,7 +171,8 @@ internal sealed class PageMesh
     public void Draw(SKCanvas canvas, SKBitmap page)
     {
         using var image = SKImage.FromBitmap(page);
-        using var shader = image.ToShader(SKShaderTileMode.Clamp, SKShaderTileMode.Clamp, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        // The texture is rendered near its on-screen size, so bilinear without mipmaps is enough (and much cheaper).
+        using var shader = image.ToShader(SKShaderTileMode.Clamp, SKShaderTileMode.Clamp, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None));
         using var paint = new SKPaint { Shader = shader, IsAntialias = true };
         canvas.DrawVertices(SKVertexMode.Triangles, positions, texture, shades, SKBlendMode.Modulate, indices, paint);
     }
@@ -215,8 +223,11 @@ internal static class Hands
         canvas.Translate(edge.X, edge.Y);
         canvas.RotateDegrees(angle);
         var size = len * rng.Range(1.8, 3.2);
-        using var palm = new SKPaint { Color = Palette.Scale(skin, 0.9), IsAntialias = true };
-        canvas.DrawOval(-size * 0.9f, 0, size * 1.1f, size * 0.7f, palm);
+        // Palm and forearm reach in from outside the frame, behind the held edge; the thumb lies over it.
+        using var arm = SKShader.CreateLinearGradient(new SKPoint(0, -size * 0.6f), new SKPoint(0, size * 0.6f),
+            [Palette.Scale(skin, 0.7), Palette.Scale(skin, 0.95), Palette.Scale(skin, 0.65)], SKShaderTileMode.Clamp);
+        using var palm = new SKPaint { Shader = arm, IsAntialias = true };
+        canvas.DrawRoundRect(-size * 6, -size * 0.55f, size * 6.1f, size * 1.1f, size * 0.45f, size * 0.45f, palm);
         using var shading = SKShader.CreateLinearGradient(new SKPoint(0, -size * 0.2f), new SKPoint(0, size * 0.2f),
             [Palette.Scale(skin, 0.8), skin, Palette.Scale(skin, 0.7)], SKShaderTileMode.Clamp);
         using var thumb = new SKPaint { Shader = shading, IsAntialias = true };
@@ -326,8 +337,8 @@ internal static class SubjectScene
         if (usePhoto)
         {
             cues.Layout = "photo";
-            var photo = photos.Pick(rng);
-            if (photo is not null) PhotoPlacement.DrawCover(canvas, photo, frame, rng, null, 1, 2.2);
+            var photo = photos.PickDetailed(rng);
+            if (photo is not null) PhotoPlacement.DrawCover(canvas, photo, frame, rng, null, 1, 1.5);
             cues.Background = "photo";
         }
         else

@@ -9,9 +9,9 @@ namespace TwinHead.Synthetic;
 /// </summary>
 internal static class Scenes
 {
-    public static readonly string[] Kinds = ["products", "food", "room", "outdoor", "people", "keyboard", "flyer", "packaging", "blank-paper"];
+    public static readonly string[] Kinds = ["products", "food", "room", "outdoor", "people", "keyboard", "flyer", "packaging", "blank-paper", "shelf"];
 
-    public static string PickKind(SampleRandom rng) => Kinds[rng.Weighted([2.5, 1.2, 1.5, 1.5, 1, 0.8, 0.8, 0.8, 0.5])];
+    public static string PickKind(SampleRandom rng) => Kinds[rng.Weighted([2.5, 1.2, 1.5, 1.5, 1, 0.8, 0.8, 0.8, 0.5, 1.2])];
 
     public static void Draw(SKCanvas c, SKRect r, string kind, SampleRandom rng, PhotoLibrary photos)
     {
@@ -25,6 +25,7 @@ internal static class Scenes
             case "keyboard": Keyboard(c, r, rng); break;
             case "flyer": Flyer(c, r, rng, photos); break;
             case "packaging": Packaging(c, r, rng, photos); break;
+            case "shelf": Shelf(c, r, rng); break;
             default: BlankPaper(c, r, rng, photos); break;
         }
     }
@@ -173,6 +174,42 @@ internal static class Scenes
         top.Close();
         using var topPaint = new SKPaint { Color = Palette.Scale(color, 1.15), IsAntialias = true };
         c.DrawPath(top, topPaint);
+    }
+
+    /// <summary>A shop shelf seen head-on: rows of packs, cans and bottles with printed labels and price tags.</summary>
+    private static void Shelf(SKCanvas c, SKRect r, SampleRandom rng)
+    {
+        c.DrawRect(r, new SKPaint { Color = Palette.Gray(rng.Int(30, 90)) });
+        var rows = rng.Int(2, 4);
+        var rowH = r.Height / rows;
+        using var board = new SKPaint { Color = Palette.Gray(rng.Int(150, 230)) };
+        using var tag = new SKPaint { Color = rng.Chance(0.5) ? Palette.Rgb(250, 220, 60) : SKColors.White };
+        using var font = new SKFont(rng.Pick(FontCatalog.Text), rowH * 0.06f);
+        using var ink = new SKPaint { Color = Palette.Gray(20), IsAntialias = true };
+        for (var row = 0; row < rows; row++)
+        {
+            var bottom = r.Top + (row + 1) * rowH - rowH * 0.08f;
+            var x = r.Left - rng.Range(0, rowH * 0.3f);
+            while (x < r.Right)
+            {
+                var w = rowH * rng.Range(0.18, 0.4);
+                var h = rowH * rng.Range(0.5, 0.85);
+                var color = Palette.Random(rng, 0.3, 1, 0.3, 1);
+                var repeat = rng.Int(1, 4);
+                for (var k = 0; k < repeat && x < r.Right; k++)
+                {
+                    if (rng.Chance(0.3)) Can(c, x + w / 2, bottom, w, rng);
+                    else Label(c, new SKRect(x, bottom - h, x + w * 0.95f, bottom), rng, color);
+                    x += w;
+                }
+            }
+            c.DrawRect(r.Left, bottom, r.Width, rowH * 0.08f, board);
+            for (var tx = r.Left + rng.Range(0, rowH * 0.5f); tx < r.Right; tx += rowH * rng.Range(0.5, 1.0))
+            {
+                c.DrawRect(tx, bottom + rowH * 0.01f, rowH * 0.16f, rowH * 0.06f, tag);
+                c.DrawText(TextSource.Amount(rng, 20), tx + rowH * 0.02f, bottom + rowH * 0.055f, SKTextAlign.Left, font, ink);
+            }
+        }
     }
 
     private static void Food(SKCanvas c, SKRect r, SampleRandom rng, PhotoLibrary photos)

@@ -5,32 +5,39 @@ namespace TwinHead.Synthetic;
 /// <summary>Camera sensor noise: signal-dependent (shot) plus constant (read) noise, partly shared across channels.</summary>
 internal static class SensorNoise
 {
+    /// <summary>Shot-noise scale per 8-bit level: sqrt of the signal plus a read-noise floor.</summary>
+    private static readonly float[] ShotScale = Enumerable.Range(0, 256).Select(v => MathF.Sqrt(v / 255f + 0.03f)).ToArray();
+
     public static void Apply(SKBitmap bitmap, SampleRandom rng, float strength)
     {
         var pixels = PixelSpan.Of(bitmap);
         var state = (uint)rng.NextULong() | 1u;
         var scale = strength * 255f;
+        var shotScale = ShotScale;
         for (var i = 0; i + 3 < pixels.Length; i += 4)
         {
-            var shared = Noise(ref state) * 0.6f;
-            for (var c = 0; c < 3; c++)
-            {
-                var v = pixels[i + c];
-                var shot = MathF.Sqrt(v * (1f / 255f) + 0.03f);
-                var value = v + (shared + Noise(ref state) * 0.5f) * scale * shot;
-                pixels[i + c] = (byte)Math.Clamp(value + 0.5f, 0f, 255f);
-            }
+            // Two xorshift draws give four 16-bit uniforms: one shared (luma) term and three channel terms.
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            var a = state;
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            var b = state;
+            var shared = ((a & 0xFFFF) + (a >> 16) - 65535f) * (1f / 65535f) * 1.4f;
+            var nr = (((b & 0xFF) + ((a >> 8) & 0xFF)) - 255f) * (1f / 255f);
+            var ng = ((((b >> 8) & 0xFF) + ((a >> 24) & 0xFF)) - 255f) * (1f / 255f);
+            var nb = ((((b >> 16) & 0xFF) + (b >> 24)) - 255f) * (1f / 255f);
+            pixels[i] = Add(pixels[i], shared + nr, scale, shotScale);
+            pixels[i + 1] = Add(pixels[i + 1], shared + ng, scale, shotScale);
+            pixels[i + 2] = Add(pixels[i + 2], shared + nb, scale, shotScale);
         }
     }
 
-    /// <summary>Roughly normal noise (sum of two uniforms) from a xorshift32 state: cheap enough for every pixel.</summary>
-    private static float Noise(ref uint state)
+    private static byte Add(byte v, float noise, float scale, float[] shotScale)
     {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        var a = (state & 0xFFFF) * (1f / 65535f);
-        var b = (state >> 16) * (1f / 65535f);
-        return (a + b - 1f) * 2.4f;
+        var value = v + noise * scale * shotScale[v] + 0.5f;
+        return value <= 0 ? (byte)0 : value >= 255 ? (byte)255 : (byte)value;
     }
 }

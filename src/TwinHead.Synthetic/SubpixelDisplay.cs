@@ -21,7 +21,9 @@ internal sealed class SubpixelDisplay : IDisposable
     public SubpixelDisplay(SKBitmap content, string layout, SampleRandom rng)
     {
         this.content = SKImage.FromBitmap(content);
-        using var cell = Mask(layout, rng);
+        var leak = (byte)(rng.Chance(0.2) ? rng.Int(15, 60) : rng.Int(60, 210));
+        Contrast = 1 - leak / 255f;
+        using var cell = Mask(layout, leak, rng);
         Transmission = MeanTransmission(cell);
         cell.SetImmutable();
         mask = SKImage.FromBitmap(cell);
@@ -37,6 +39,9 @@ internal sealed class SubpixelDisplay : IDisposable
 
     /// <summary>Mean light the mask lets through; the caller undoes it with gain (the camera sees the panel's average light).</summary>
     public float Transmission { get; }
+
+    /// <summary>How strongly the grid modulates light (1 = black gaps and pure primaries, 0 = flat); moire scales with it.</summary>
+    public float Contrast { get; }
 
     /// <summary>
     /// Draws the panel through <paramref name="panelToImage"/> (sub-pixel units to image pixels): content, then the
@@ -80,11 +85,12 @@ internal sealed class SubpixelDisplay : IDisposable
     }
 
     /// <summary>The repeating sub-pixel cell: 3x3 for stripes, 6x6 (two pixels by two rows) for PenTile.</summary>
-    private static SKBitmap Mask(string layout, SampleRandom rng)
+    /// <param name="layout">Sub-pixel arrangement.</param>
+    /// <param name="leak">Light between sub-pixels (lens blur, diffuser, neighbouring light): it sets how strongly the
+    /// grid modulates the image, and so how strong the moire can get. Mostly moderate, sometimes crisp.</param>
+    /// <param name="rng">Random source for the dark matrix level.</param>
+    private static SKBitmap Mask(string layout, byte leak, SampleRandom rng)
     {
-        // Leak between sub-pixels (lens blur, diffuser, neighbouring light) sets how strongly the grid modulates the
-        // image, and so how strong the moire can get: mostly moderate, sometimes crisp.
-        var leak = (byte)(rng.Chance(0.2) ? rng.Int(15, 60) : rng.Int(60, 170));
         var gap = (byte)rng.Int(Math.Max(0, leak - 60), leak);
         var red = new SKColor(255, leak, leak);
         var green = new SKColor(leak, 255, leak);

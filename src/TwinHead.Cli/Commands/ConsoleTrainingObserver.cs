@@ -31,8 +31,9 @@ public sealed class ConsoleTrainingObserver(ProgressContext progress) : ITrainin
         epochTask?.StopTask();
         epochTask = null;
         var r = s.Validation.Report;
-        AnsiConsole.MarkupLineInterpolated(
-            $"epoch {s.Epoch}: train loss {s.TrainLoss:F4} | val loss {s.Validation.MeanLoss:F4} screen P/R/F1 {r.ScreenHead.Precision:F3}/{r.ScreenHead.Recall:F3}/{r.ScreenHead.F1:F3} not-doc acc {r.NotDocumentHead.Accuracy:F3} 3-way acc {r.ThreeWay.Accuracy:F3} | lr {s.LearningRate:G3} | {s.ImagesPerSecond:F1} img/s {(s.IsBest ? "[green]best[/]" : "")}");
+        AnsiConsole.MarkupInterpolated(
+            $"epoch {s.Epoch}: train loss {s.TrainLoss:F4} | val loss {s.Validation.MeanLoss:F4} screen P/R/F1 {r.ScreenHead.Precision:F3}/{r.ScreenHead.Recall:F3}/{r.ScreenHead.F1:F3} not-doc acc {r.NotDocumentHead.Accuracy:F3} 3-way acc {r.ThreeWay.Accuracy:F3} | lr {s.LearningRate:G3} | {s.ImagesPerSecond:F1} img/s ");
+        AnsiConsole.MarkupLine(s.IsBest ? "[green]best[/]" : "");
     }
 
     /// <inheritdoc />

@@ -61,7 +61,7 @@ public static class ModelRegistry
     /// <summary>Adds a backbone (later registrations replace earlier ones of the same name).</summary>
     public static void Register(BackboneEntry entry) => Entries[entry.Name] = entry;
 
-    /// <summary>Builds the model <paramref name="options"/> describe, with random weights; throws naming the unknown field value.</summary>
+    /// <summary>Builds the model <paramref name="options"/> describe (random heads; the backbone random or, for imported backbones, pretrained); throws naming the unknown field value.</summary>
     public static BuiltModel Create(ModelOptions options)
     {
         var architecture = Architecture.Parse(options.Architecture);

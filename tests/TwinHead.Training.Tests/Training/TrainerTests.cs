@@ -175,7 +175,7 @@ public class ReportAndTuneTests : IClassFixture<TinyDatasetFixture>
             Assert.Equal(stored, reloaded.Metadata.Thresholds);
         }
 
-        var html = File.ReadAllText(Reports.RunReport.Write(run.Path));
+        var html = File.ReadAllText(TwinHead.Training.Reports.RunReport.Write(run.Path));
         var plots = Directory.GetFiles(Path.Combine(run.Path, "report"), "*.png");
         Assert.Equal(14, plots.Length);
         Assert.All(plots, p => Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(p)[..4]));
