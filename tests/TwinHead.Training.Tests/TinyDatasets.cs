@@ -20,6 +20,16 @@ public sealed class TinyDataset : IDisposable
         return Path.GetFullPath(path);
     }
 
+    /// <summary>The quickstart recipe shrunk for tests: 32 px, one thread, a run folder named "run" under a fresh scratch folder.</summary>
+    public TwinHead.Training.Training.TrainingConfig Config(string scratchName, int epochs, int batchSize = 8, bool tensorboard = false) =>
+        TwinHead.Training.Training.BuiltInConfigs.Resolve("quickstart", [
+            $"data.root={Root}", "data.image_size=32", $"data.batch_size={batchSize}", "data.workers=2", $"optim.epochs={epochs}",
+            $"output={Scratch(scratchName)}", "name=run", $"tensorboard={(tensorboard ? "true" : "false")}", "threads=1"]);
+
+    /// <summary>Trains <see cref="Config"/> and returns the run folder.</summary>
+    public TwinHead.Training.Training.RunFolder TrainRun(string scratchName, int epochs, int batchSize = 8, bool tensorboard = false) =>
+        new TwinHead.Training.Training.Trainer(new Tests.Training.RecordingObserver()).Train(Config(scratchName, epochs, batchSize, tensorboard)).Run;
+
     public void Dispose()
     {
         foreach (var dir in Directory.GetDirectories(Path.GetDirectoryName(Root)!, Path.GetFileName(Root) + "*"))

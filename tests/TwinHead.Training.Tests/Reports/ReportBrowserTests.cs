@@ -15,10 +15,7 @@ public class ReportBrowserTests : IClassFixture<TinyDatasetFixture>
     [ChromiumFact]
     public async Task Report_opens_in_chromium_with_no_broken_images()
     {
-        var output = data.Scratch("report-browser");
-        var config = BuiltInConfigs.Resolve("quickstart", [$"data.root={data.Root}", "data.image_size=32", "data.batch_size=16", "optim.epochs=1",
-            $"output={output}", "name=run", "tensorboard=false", "threads=1"]);
-        var run = new Trainer(new RecordingObserver()).Train(config).Run;
+        var run = data.TrainRun("report-browser", epochs: 1, batchSize: 16);
         var html = TwinHead.Training.Reports.RunReport.Write(run.Path);
 
         using var playwright = await Playwright.CreateAsync();

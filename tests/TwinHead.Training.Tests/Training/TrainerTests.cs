@@ -158,10 +158,7 @@ public class ReportAndTuneTests : IClassFixture<TinyDatasetFixture>
     [Fact]
     public void Tune_stores_validation_thresholds_in_the_best_checkpoint_and_report_renders_every_plot()
     {
-        var output = data.Scratch("tune");
-        var config = BuiltInConfigs.Resolve("quickstart", [$"data.root={data.Root}", "data.image_size=32", "data.batch_size=8", "optim.epochs=2",
-            $"output={output}", "name=run", "tensorboard=false", "threads=1"]);
-        var run = new Trainer(new RecordingObserver()).Train(config).Run;
+        var run = data.TrainRun("tune", epochs: 2);
 
         var tuned = ThresholdTuning.Tune(run.Path, targetPrecision: 0.9);
         var stored = CheckpointFile.ReadMetadata(run.BestCheckpoint).Thresholds;
@@ -193,10 +190,7 @@ public class TensorboardTests : IClassFixture<TinyDatasetFixture>
     [Fact]
     public void Runs_write_tensorboard_event_files_with_scalars_images_and_text()
     {
-        var output = data.Scratch("tb");
-        var config = BuiltInConfigs.Resolve("quickstart", [$"data.root={data.Root}", "data.image_size=32", "data.batch_size=16", "optim.epochs=1",
-            $"output={output}", "name=run", "tensorboard=true", "threads=1"]);
-        var run = new Trainer(new RecordingObserver()).Train(config).Run;
+        var run = data.TrainRun("tb", epochs: 1, batchSize: 16, tensorboard: true);
         var events = Directory.GetFiles(run.TensorboardPath, "events.out.tfevents.*", SearchOption.AllDirectories);
         Assert.NotEmpty(events);
         var bytes = events.SelectMany(File.ReadAllBytes).ToArray();
