@@ -170,6 +170,8 @@ internal sealed class PageMesh
 
     public void Draw(SKCanvas canvas, SKBitmap page)
     {
+        // Immutable bitmaps are wrapped without copying their pixels.
+        page.SetImmutable();
         using var image = SKImage.FromBitmap(page);
         // The texture is rendered near its on-screen size, so bilinear without mipmaps is enough (and much cheaper).
         using var shader = image.ToShader(SKShaderTileMode.Clamp, SKShaderTileMode.Clamp, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None));
