@@ -12,16 +12,18 @@ internal static class CameraModel
     /// <summary>Develops a sensor-resolution scene into the output image.</summary>
     public static SKBitmap Develop(SKBitmap sensor, int width, int height, SampleRandom rng, SampleCues cues)
     {
-        // Optics: defocus (mostly mild) and sometimes handshake, approximated by an anisotropic blur. Applied while
+        // Optics: defocus (mostly mild) and sometimes handshake, approximated by an anisotropic blur. Applied after
         // downscaling (in output pixels), which costs far less than a blur at sensor resolution.
         var blur = rng.Weighted([4, 5, 1.5, 0.6]) switch { 0 => 0f, 1 => rng.Range(0.3, 0.9), 2 => rng.Range(0.9, 1.8), _ => rng.Range(1.8, 3.2) };
         var shake = rng.Chance(0.15) ? rng.Range(0.5, 2.5) : 0f;
         cues.Blur = Math.Round(blur + shake * 0.5, 2);
+
+        if (rng.Chance(0.8)) BayerMosaic.Apply(sensor);
+
         // Exposure and colour: measured on a thumbnail, applied as one lookup table while downscaling.
         var samples = MeteringSamples(sensor);
-        var mean = samples.Average();
         var target = Math.Clamp(0.47 + rng.Gaussian() * 0.1, 0.22, 0.72);
-        var gamma = (float)Math.Clamp(Math.Log(target) / Math.Log(Math.Clamp(mean, 0.03, 0.97)), 0.45, 2.2);
+        var gamma = (float)ExposureGamma(samples, target);
         // Phone tone mapping also evens out contrast (local tone mapping, HDR): pull the spread part-way towards a
         // target drawn from one distribution for every class, so contrast alone cannot tell a page from a scene.
         var (toned, spread) = MeanAndSpread(samples.Select(l => Math.Pow(l, gamma)));
@@ -36,23 +38,50 @@ internal static class CameraModel
         using var tone = ToneTable(gains, gamma, stretch, (float)target, contrast, lift);
 
         var output = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var sigmaX = (blur + (rng.Chance(0.5) ? shake : 0)) * width / (float)sensor.Width;
+        var sigmaY = (blur + shake) * height / (float)sensor.Height;
         using (var canvas = new SKCanvas(output))
         {
+            sensor.SetImmutable();
             using var image = SKImage.FromBitmap(sensor);
-            var sigmaX = (blur + (rng.Chance(0.5) ? shake : 0)) * width / (float)sensor.Width;
-            var sigmaY = (blur + shake) * height / (float)sensor.Height;
-            using var defocus = sigmaX + sigmaY > 0.1f ? SKImageFilter.CreateBlur(sigmaX, sigmaY, SKShaderTileMode.Clamp) : null;
-            using var paint = new SKPaint { ColorFilter = tone, ImageFilter = defocus };
+            using var paint = new SKPaint { ColorFilter = tone };
             // The sensor is 1.25x the output: no mipmaps needed at that ratio (building them costs more than the draw).
             // Phones sharpen; a Catmull-Rom downscale sharpens edges as a side effect, at no extra pass.
             var sampling = rng.Chance(0.5) ? new SKSamplingOptions(SKCubicResampler.CatmullRom) : new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None);
             canvas.DrawImage(image, new SKRect(0, 0, width, height), sampling, paint);
             Vignette(canvas, width, height, rng);
         }
+        if (sigmaX + sigmaY > 0.3f)
+        {
+            using var sharp = SKImage.FromBitmap(output);
+            using var canvas = new SKCanvas(output);
+            using var defocus = SKImageFilter.CreateBlur(sigmaX, sigmaY, SKShaderTileMode.Clamp);
+            using var paint = new SKPaint { ImageFilter = defocus, BlendMode = SKBlendMode.Src };
+            canvas.DrawImage(sharp, 0, 0, SKSamplingOptions.Default, paint);
+        }
 
         cues.Noise = Math.Round(rng.Range(0.004, 0.03), 4);
         SensorNoise.Apply(output, rng, (float)cues.Noise);
         return output;
+    }
+
+    /// <summary>
+    /// The gamma that brings the metered mean to <paramref name="target"/>, found by bisection on the samples: mapping
+    /// only the mean value would leave two-toned frames (a white page on a dark desk) brighter than single-toned ones.
+    /// </summary>
+    private static double ExposureGamma(double[] samples, double target)
+    {
+        double lo = Math.Log(0.3), hi = Math.Log(3.0);
+        for (var iteration = 0; iteration < 14; iteration++)
+        {
+            var mid = (lo + hi) / 2;
+            var gamma = Math.Exp(mid);
+            double sum = 0;
+            foreach (var l in samples) sum += Math.Pow(l, gamma);
+            // A larger gamma darkens: move towards the target.
+            if (sum / samples.Length > target) lo = mid; else hi = mid;
+        }
+        return Math.Exp((lo + hi) / 2);
     }
 
     /// <summary>Luma (0..1) of a sparse grid of pixels: the camera's metering pattern.</summary>

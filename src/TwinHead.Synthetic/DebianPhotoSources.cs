@@ -10,14 +10,9 @@ public static class DebianPhotoSources
     /// <summary>Folders searched by default, in this order.</summary>
     public static IReadOnlyList<string> KnownFolders { get; } =
     [
+        // mate-backgrounds, gnome-backgrounds, xfdesktop4-data and ukui-wallpapers install here (licences checked,
+        // listed in THIRD-PARTY-DATA.md). Add a folder only after checking its packages' copyright files.
         "/usr/share/backgrounds",
-        "/usr/share/wallpapers",
-        "/usr/share/images/desktop-base",
-        "/usr/share/desktop-base",
-        "/usr/share/games/pysolfc/tiles",
-        "/usr/share/gimp/2.0/images",
-        "/usr/share/doc/imagemagick-6-common/html/images",
-        "/usr/share/pixmaps/backgrounds",
     ];
 
     private static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".webp"];

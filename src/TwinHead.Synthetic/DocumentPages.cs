@@ -564,7 +564,7 @@ internal static class DocumentPages
                 {
                     for (var i = 0; i < rng.Int(2, 5) && y < bottom; i++, y += size * 1.5f)
                     {
-                        p.Canvas.DrawCircle(x + size * 0.4f, y - size * 0.35f, size * 0.18f, new SKPaint { Color = p.Ink, IsAntialias = true });
+                        using (var bullet = new SKPaint { Color = p.Ink, IsAntialias = true }) p.Canvas.DrawCircle(x + size * 0.4f, y - size * 0.35f, size * 0.18f, bullet);
                         p.Text(TextSource.Sentence(rng, rng.Int(3, 9)), x + size * 1.2f, y, size, maxWidth: colW - size * 1.2f);
                     }
                     y += size * 0.5f;

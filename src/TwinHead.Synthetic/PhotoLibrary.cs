@@ -27,7 +27,17 @@ internal sealed class PhotoLibrary
     /// <summary>The library of the Debian folders found on this machine.</summary>
     public static PhotoLibrary Default => DefaultLibrary.Value;
 
-    public static PhotoLibrary FromFolders(IReadOnlyList<string> folders) => new(DebianPhotoSources.FindPhotos(folders));
+    private static readonly ConcurrentDictionary<string, PhotoLibrary> Shared = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The library of the given folders, shared per process: decoding large wallpapers costs seconds, so repeated
+    /// runs (a trainer regenerating data, a benchmark) pay it once.
+    /// </summary>
+    public static PhotoLibrary FromFolders(IReadOnlyList<string> folders)
+    {
+        var files = DebianPhotoSources.FindPhotos(folders);
+        return files.Count == 0 ? Empty : Shared.GetOrAdd(string.Join('\n', files), _ => new PhotoLibrary(files));
+    }
 
     public int Count => files.Count;
 

@@ -170,6 +170,8 @@ internal sealed class PageMesh
 
     public void Draw(SKCanvas canvas, SKBitmap page)
     {
+        // Immutable bitmaps are wrapped without copying their pixels.
+        page.SetImmutable();
         using var image = SKImage.FromBitmap(page);
         // The texture is rendered near its on-screen size, so bilinear without mipmaps is enough (and much cheaper).
         using var shader = image.ToShader(SKShaderTileMode.Clamp, SKShaderTileMode.Clamp, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None));
@@ -357,6 +359,9 @@ internal static class SubjectScene
             var grow = 1.15f;
             var r = new SKRect(frame.MidX - frame.Width * grow / 2, frame.MidY - frame.Height * grow / 2, frame.MidX + frame.Width * grow / 2, frame.MidY + frame.Height * grow / 2);
             Scenes.Draw(canvas, r, kind, rng, photos);
+            // Real surfaces are never flat colour: fine texture (fabric, plaster, grain, foliage) over the drawing.
+            Surfaces.Noise(canvas, r, SKColors.Black, rng.Range(0.08, 0.22), rng.Range(0.15, 0.6), rng.Range(0.15, 0.6), 1, rng.Range(0, 100));
+            Surfaces.Noise(canvas, r, SKColors.Black, rng.Range(0.1, 0.25), rng.Range(0.02, 0.06), rng.Range(0.02, 0.06), 3, rng.Range(0, 100));
             canvas.Restore();
         }
         cues.Lighting = rng.Chance(0.5) ? Lighting.Apply(canvas, frame, rng) : "natural";

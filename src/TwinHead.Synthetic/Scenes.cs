@@ -179,7 +179,7 @@ internal static class Scenes
     /// <summary>A shop shelf seen head-on: rows of packs, cans and bottles with printed labels and price tags.</summary>
     private static void Shelf(SKCanvas c, SKRect r, SampleRandom rng)
     {
-        c.DrawRect(r, new SKPaint { Color = Palette.Gray(rng.Int(30, 90)) });
+        c.DrawColor(Palette.Gray(rng.Int(30, 90)));
         var rows = rng.Int(2, 4);
         var rowH = r.Height / rows;
         using var board = new SKPaint { Color = Palette.Gray(rng.Int(150, 230)) };
@@ -421,7 +421,7 @@ internal static class Scenes
     {
         // Glossy marketing print: one big picture, huge headline, price burst; lots of text yet not a document.
         var bg = Palette.Random(rng, 0.4, 1, 0.4, 1);
-        c.DrawRect(r, new SKPaint { Color = bg });
+        using (var background = new SKPaint { Color = bg }) c.DrawRect(r, background);
         var picture = new SKRect(r.Left, r.Top + r.Height * rng.Range(0.2, 0.35), r.Right, r.Top + r.Height * rng.Range(0.65, 0.8));
         ContentPicture(c, picture, rng, photos);
         using var font = new SKFont(rng.Pick(FontCatalog.Text), r.Height * rng.Range(0.09, 0.14)) { Embolden = true };
@@ -432,7 +432,8 @@ internal static class Scenes
         var by = picture.Bottom;
         c.DrawCircle(bx, by, r.Width * 0.12f, burst);
         using var price = new SKFont(font.Typeface, r.Width * 0.07f);
-        c.DrawText(rng.Int(1, 99) + "%", bx, by + price.Size * 0.35f, SKTextAlign.Center, price, new SKPaint { Color = SKColors.White, IsAntialias = true });
+        using var white = new SKPaint { Color = SKColors.White, IsAntialias = true };
+        c.DrawText(rng.Int(1, 99) + "%", bx, by + price.Size * 0.35f, SKTextAlign.Center, price, white);
         using var small = new SKFont(rng.Pick(FontCatalog.Text), r.Height * 0.03f);
         for (var y = picture.Bottom + r.Height * 0.08f; y < r.Bottom; y += small.Size * 1.4f)
         {
@@ -449,7 +450,7 @@ internal static class Scenes
         c.RotateDegrees(rng.Range(-12, 12), r.MidX, r.MidY);
         var color = Palette.Random(rng, 0.4, 1, 0.5, 1);
         Label(c, new SKRect(face.Left, face.Top, face.Right, face.Top + face.Height * 0.4f), rng, color);
-        c.DrawRect(new SKRect(face.Left, face.Top + face.Height * 0.4f, face.Right, face.Bottom), new SKPaint { Color = Palette.Scale(color, 0.9) });
+        using (var lower = new SKPaint { Color = Palette.Scale(color, 0.9) }) c.DrawRect(new SKRect(face.Left, face.Top + face.Height * 0.4f, face.Right, face.Bottom), lower);
         ContentPicture(c, new SKRect(face.Left + face.Width * 0.05f, face.Top + face.Height * 0.45f, face.MidX, face.Bottom - face.Height * 0.05f), rng, photos);
         using var font = new SKFont(rng.Pick(FontCatalog.Text), face.Height * 0.03f);
         using var ink = new SKPaint { Color = Palette.Gray(20), IsAntialias = true };
@@ -470,7 +471,8 @@ internal static class Scenes
         var sheet = new SKRect(r.MidX - w / 2, r.MidY - w * 0.7f, r.MidX + w / 2, r.MidY + w * 0.7f);
         using var shadow = new SKPaint { Color = new SKColor(0, 0, 0, 80), ImageFilter = SKImageFilter.CreateBlur(6, 6) };
         c.DrawRect(sheet.Left + 4, sheet.Top + 6, sheet.Width, sheet.Height, shadow);
-        c.DrawRect(sheet, new SKPaint { Color = Palette.Gray(rng.Int(225, 250)) });
+        using var paper = new SKPaint { Color = Palette.Gray(rng.Int(225, 250)) };
+        c.DrawRect(sheet, paper);
         c.Restore();
     }
 

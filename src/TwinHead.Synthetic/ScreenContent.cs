@@ -73,6 +73,7 @@ internal static class ScreenContent
         var pageW = Math.Min(r.Width * 0.95f, pageH / aspect);
         pageH = pageW * aspect;
         using var page = DocumentPages.Render(layout, aspect, Math.Max(32, (int)pageW), rng);
+        page.SetImmutable();
         using var image = SKImage.FromBitmap(page);
         var x = (r.Width - pageW) / 2;
         c.DrawImage(image, new SKRect(x, bar + r.Height * 0.03f, x + pageW, bar + r.Height * 0.03f + pageH), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));

@@ -20,6 +20,8 @@ internal sealed class SubpixelDisplay : IDisposable
 
     public SubpixelDisplay(SKBitmap content, string layout, SampleRandom rng)
     {
+        // Immutable bitmaps are wrapped without copying their pixels.
+        content.SetImmutable();
         this.content = SKImage.FromBitmap(content);
         var leak = (byte)(rng.Chance(0.2) ? rng.Int(15, 60) : rng.Int(60, 210));
         Contrast = 1 - leak / 255f;

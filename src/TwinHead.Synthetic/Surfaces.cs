@@ -41,6 +41,7 @@ internal static class Surfaces
             }
             Lighting(c, local, rng);
         }
+        small.SetImmutable();
         using var image = SKImage.FromBitmap(small);
         canvas.DrawImage(image, rect, new SKSamplingOptions(SKFilterMode.Linear));
     }
