@@ -49,9 +49,22 @@ public sealed class ExportCommand : Command<ExportCommand.Settings>
         [Description("Image files, folders or globs to run the parity check on (repeatable); default: 4 seeded random inputs.")]
         public string[] ParityImages { get; init; } = [];
 
+        /// <summary>Screen threshold to store instead of the checkpoint's.</summary>
+        [CommandOption("--screen-threshold <P>")]
+        [Description("Store this p(screen) threshold in the ONNX file instead of the checkpoint's.")]
+        public double? ScreenThreshold { get; init; }
+
+        /// <summary>Not-document threshold to store instead of the checkpoint's.</summary>
+        [CommandOption("--not-document-threshold <P>")]
+        [Description("Store this p(not_document) threshold in the ONNX file instead of the checkpoint's.")]
+        public double? NotDocumentThreshold { get; init; }
+
         /// <inheritdoc />
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Output) ? ValidationResult.Error("--output <PATH> is required") : ValidationResult.Success();
+            string.IsNullOrWhiteSpace(Output) ? ValidationResult.Error("--output <PATH> is required")
+            : ScreenThreshold is < 0 or > 1 ? ValidationResult.Error($"--screen-threshold {ScreenThreshold} must be in [0, 1]")
+            : NotDocumentThreshold is < 0 or > 1 ? ValidationResult.Error($"--not-document-threshold {NotDocumentThreshold} must be in [0, 1]")
+            : ValidationResult.Success();
     }
 
     /// <inheritdoc />
@@ -61,9 +74,14 @@ public sealed class ExportCommand : Command<ExportCommand.Settings>
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such checkpoint, state_dict or run folder", path);
         using var source = ExportSource.Load(path, settings.Architecture, settings.ImageSize);
         AnsiConsole.MarkupLineInterpolated($"[grey]{source.Description}[/]");
-        var summary = OnnxExporter.Export(source.Model, source.Metadata, settings.Output, new OnnxExportOptions { HalfPrecisionWeights = settings.HalfPrecision });
-        AnsiConsole.MarkupLineInterpolated($"wrote [green]{summary.Path}[/]: {summary.FileBytes / 1e6:F2} MB, {summary.NodeCount} nodes, opset 17, {(summary.HalfPrecisionWeights ? "float16" : "float32")} weights, input {source.Metadata.Preprocessing.Width}x{source.Metadata.Preprocessing.Height}");
-        var report = ExportParity.Check(source.Model, source.Metadata, summary.Path,
+        var metadata = settings.ScreenThreshold is null && settings.NotDocumentThreshold is null ? source.Metadata : source.Metadata with
+        {
+            Thresholds = new(settings.ScreenThreshold ?? source.Metadata.Thresholds.Screen, settings.NotDocumentThreshold ?? source.Metadata.Thresholds.NotDocument),
+            Extra = new Dictionary<string, string>(source.Metadata.Extra) { ["thresholds_set_at_export"] = "true" },
+        };
+        var summary = OnnxExporter.Export(source.Model, metadata, settings.Output, new OnnxExportOptions { HalfPrecisionWeights = settings.HalfPrecision });
+        AnsiConsole.MarkupLineInterpolated($"wrote [green]{summary.Path}[/]: {summary.FileBytes / 1e6:F2} MB, {summary.NodeCount} nodes, opset 17, {(summary.HalfPrecisionWeights ? "float16" : "float32")} weights, input {metadata.Preprocessing.Width}x{metadata.Preprocessing.Height}, thresholds screen {metadata.Thresholds.Screen:G4} / not-document {metadata.Thresholds.NotDocument:G4}");
+        var report = ExportParity.Check(source.Model, metadata, summary.Path,
             new ParityOptions { Tolerance = settings.Tolerance ?? (settings.HalfPrecision ? 5e-2 : 1e-4) }, ParityInputs(settings.ParityImages, source.Metadata.Preprocessing));
         AnsiConsole.WriteLine(report.ToString());
         if (report.Passed) return 0;
