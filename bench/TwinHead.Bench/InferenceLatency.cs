@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using TorchSharp;
+using TwinHead.Core.Data;
+using TwinHead.Core.Models;
+using TwinHead.Imaging;
+using TwinHead.Inference;
+using TwinHead.Training.Models;
+using static TorchSharp.torch;
+
+namespace TwinHead.Bench;
+
+/// <summary>
+/// Per-image inference on real photos held in memory, the seed's latency (batch 1, decode + transforms + model + softmax), for the
+/// issue-3 goals: ONNX Runtime with 1 and 2 intra-op threads via <see cref="InferenceBenchmark"/>, end-to-end throughput with one
+/// and two concurrent callers on one shared session, and the TorchSharp eager model on the same preprocessing for comparison.
+/// </summary>
+public static class InferenceLatency
+{
+    /// <summary>Runs every measurement and prints them.</summary>
+    public static int Run(string[] args)
+    {
+        var a = new BenchArgs(args);
+        var modelPath = a.Get("model", "");
+        if (modelPath.Length == 0 || !File.Exists(modelPath))
+        {
+            Console.Error.WriteLine($"--model '{modelPath}': ONNX file not found (make a random one with the export-random command)");
+            return 2;
+        }
+        var csv = a.Get("csv", "/work/shared/data/real-dev/test.csv");
+        var images = ReadImages(csv);
+        var passes = a.GetInt("passes", 1);
+        Console.WriteLine($"{images.Count} images from {csv} ({images.Sum(i => (long)i.Bytes.Length) / 1e6:F1} MB encoded), {passes} timed pass(es), batch 1");
+
+        var results = new List<BenchmarkResult>();
+        foreach (var threads in new[] { 1, 2 })
+            results.Add(InferenceBenchmark.Run(modelPath, images, new BenchmarkOptions { Threads = threads, Passes = passes, ThroughputBatches = 20 }));
+        Console.WriteLine();
+        Console.WriteLine("ONNX Runtime (TwinHead.Inference.InferenceBenchmark):");
+        Console.Write(InferenceBenchmark.FormatTable(results));
+        foreach (var r in results)
+        {
+            Invariant.WriteLine($"  threads {r.Threads}: end-to-end {Describe(r.EndToEnd!)}");
+            Invariant.WriteLine($"             decode {Describe(r.Decode!)}");
+            Invariant.WriteLine($"       after decode {Describe(r.AfterDecode!)}");
+            Invariant.WriteLine($"         model only {Describe(r.ModelOnly)}");
+        }
+        var (single, dual) = (results[0].ThroughputImagesPerSecond, results[1].ThroughputImagesPerSecond);
+        Invariant.WriteLine($"  model-only throughput at batch {results[0].ThroughputBatchSize}: 1 thread {single:F1} images/s, 2 threads {dual:F1} images/s, ratio {dual / single:F2}x");
+
+        Console.WriteLine();
+        var one = ConcurrentThroughput(modelPath, images, callers: 1, passes);
+        var two = ConcurrentThroughput(modelPath, images, callers: 2, passes);
+        Invariant.WriteLine($"end-to-end throughput, one shared session (1 intra-op thread), batch 1: 1 caller {one:F1} images/s, 2 concurrent callers {two:F1} images/s, ratio {two / one:F2}x");
+
+        Console.WriteLine();
+        TorchSharpEager(images, passes);
+        return 0;
+    }
+
+    private static List<EncodedImage> ReadImages(string csv)
+    {
+        var root = Path.GetDirectoryName(Path.GetFullPath(csv))!;
+        var content = SplitCsv.Read(csv);
+        if (content.Problems.Count > 0) throw new InvalidDataException($"{csv}: {string.Join("; ", content.Problems)}");
+        return content.Rows.Select(r => new EncodedImage(r.RelativePath, File.ReadAllBytes(Path.Combine(root, r.RelativePath)))).ToList();
+    }
+
+    private static string Describe(TimingSummary t) => string.Create(CultureInfo.InvariantCulture,
+        $"n={t.Count} median {t.MedianMs:F2} ms, mean {t.MeanMs:F2} ms, p90 {t.P90Ms:F2} ms, min {t.MinMs:F2} ms");
+
+    /// <summary>Images per second when <paramref name="callers"/> threads classify all images from memory through one classifier.</summary>
+    private static double ConcurrentThroughput(string modelPath, IReadOnlyList<EncodedImage> images, int callers, int passes)
+    {
+        using var classifier = TwinHeadClassifier.Load(modelPath, new ClassifierOptions { IntraOpThreads = 1 });
+        foreach (var image in images.Take(3)) classifier.Classify(image.Bytes, image.Name);
+        var work = Enumerable.Repeat(images, passes).SelectMany(i => i).ToArray();
+        var next = -1;
+        var start = Stopwatch.GetTimestamp();
+        var threads = Enumerable.Range(0, callers).Select(_ => new Thread(() =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < work.Length) classifier.Classify(work[i].Bytes, work[i].Name);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return work.Length / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    /// <summary>The same preprocessing feeding the TorchSharp eager model (eval, no_grad, 1 thread), random weights.</summary>
+    private static void TorchSharpEager(IReadOnlyList<EncodedImage> images, int passes)
+    {
+        torch.set_num_threads(1);
+        torch.random.manual_seed(42);
+        using var model = ModelRegistry.Create(new ModelOptions());
+        model.Network.eval();
+        var spec = PreprocessingSpec.Reference(256);
+        var preprocessor = new ImagePreprocessor(spec);
+        var limits = ImageDecodeLimits.Default;
+        var buffer = new float[preprocessor.TensorLength];
+        using var _ = no_grad();
+
+        float Classify(RgbImage decoded)
+        {
+            using var scope = NewDisposeScope();
+            preprocessor.WriteTensor(ImageResizer.Resize(decoded, spec.Width, spec.Height), buffer);
+            var (screen, notDocument) = model.Architecture.Probabilities(model.Network.call(tensor(buffer).view(1, 3, spec.Height, spec.Width)));
+            return screen.item<float>() + notDocument.item<float>();
+        }
+
+        foreach (var image in images.Take(3)) Classify(ImageDecoder.Decode(image.Bytes, spec.Width, spec.Height, limits, image.Name));
+        List<double> endToEnd = [], afterDecode = [], modelOnly = [];
+        for (var pass = 0; pass < passes; pass++)
+        {
+            foreach (var image in images)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var decoded = ImageDecoder.Decode(image.Bytes, spec.Width, spec.Height, limits, image.Name);
+                var decodedAt = Stopwatch.GetTimestamp();
+                Classify(decoded);
+                var end = Stopwatch.GetTimestamp();
+                endToEnd.Add(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
+                afterDecode.Add(Stopwatch.GetElapsedTime(decodedAt, end).TotalMilliseconds);
+            }
+        }
+        var input = tensor(buffer).view(1, 3, spec.Height, spec.Width);
+        for (var i = 0; i < 50; i++)
+        {
+            using var scope = NewDisposeScope();
+            var start = Stopwatch.GetTimestamp();
+            var (screen, _) = model.Architecture.Probabilities(model.Network.call(input));
+            screen.item<float>();
+            modelOnly.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        Console.WriteLine("TorchSharp eager (same decode and preprocessing, 1 torch thread, random weights):");
+        Invariant.WriteLine($"  end-to-end {Describe(TimingSummary.From(endToEnd))}");
+        Invariant.WriteLine($"  after decode {Describe(TimingSummary.From(afterDecode))}");
+        Invariant.WriteLine($"  model only {Describe(TimingSummary.From(modelOnly))}");
+    }
+}
