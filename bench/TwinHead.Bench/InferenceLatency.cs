@@ -28,7 +28,7 @@ public static class InferenceLatency
             return 2;
         }
         var csv = a.Get("csv", "/work/shared/data/real-dev/test.csv");
-        var images = ReadImages(csv);
+        var images = ReadImages(csv, a.Get("root", ""), a.GetInt("limit", 0));
         var passes = a.GetInt("passes", 1);
         Console.WriteLine($"{images.Count} images from {csv} ({images.Sum(i => (long)i.Bytes.Length) / 1e6:F1} MB encoded), {passes} timed pass(es), batch 1");
 
@@ -58,12 +58,14 @@ public static class InferenceLatency
         return 0;
     }
 
-    private static List<EncodedImage> ReadImages(string csv)
+    /// <summary>Reads the images a split CSV lists (relative to <paramref name="root"/>, by default the CSV's folder); the first <paramref name="limit"/> when positive.</summary>
+    private static List<EncodedImage> ReadImages(string csv, string root, int limit)
     {
-        var root = Path.GetDirectoryName(Path.GetFullPath(csv))!;
+        if (root.Length == 0) root = Path.GetDirectoryName(Path.GetFullPath(csv))!;
         var content = SplitCsv.Read(csv);
         if (content.Problems.Count > 0) throw new InvalidDataException($"{csv}: {string.Join("; ", content.Problems)}");
-        return content.Rows.Select(r => new EncodedImage(r.RelativePath, File.ReadAllBytes(Path.Combine(root, r.RelativePath)))).ToList();
+        var rows = limit > 0 ? content.Rows.Take(limit) : content.Rows;
+        return rows.Select(r => new EncodedImage(r.RelativePath, File.ReadAllBytes(Path.Combine(root, r.RelativePath)))).ToList();
     }
 
     private static string Describe(TimingSummary t) => string.Create(CultureInfo.InvariantCulture,

@@ -7,7 +7,8 @@ eval mode under no_grad, and softmax of both heads (the "after decode" part). We
 depend on them. Images are the rows of a header-less `relative/path,label` CSV.
 
 Usage: /usr/bin/python3 tools/reference/infer_latency.py --csv /work/shared/data/real-dev/test.csv
-       [--size 256] [--threads 1] [--warmup 3] [--passes 1] [--model-only 50]
+       [--root CSV_FOLDER] [--size 256] [--threads 1] [--warmup 3] [--passes 1]
+       [--model-only 50] [--limit N]
 """
 import argparse
 import csv
@@ -39,12 +40,16 @@ def main():
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--passes", type=int, default=1)
     p.add_argument("--model-only", type=int, default=50)
+    p.add_argument("--root", default="", help="folder the CSV paths are relative to (default: the CSV's folder)")
+    p.add_argument("--limit", type=int, default=0, help="use only the first N images (smoke tests)")
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
-    root = os.path.dirname(os.path.abspath(a.csv))
+    root = a.root or os.path.dirname(os.path.abspath(a.csv))
     with open(a.csv, newline="", encoding="utf-8") as f:
         paths = [os.path.join(root, r[0]) for r in csv.reader(f) if r]
+    if a.limit > 0:
+        paths = paths[:a.limit]
     images = []
     for path in paths:
         with open(path, "rb") as f:
