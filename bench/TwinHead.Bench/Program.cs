@@ -28,7 +28,7 @@ switch (command)
             "      where training time goes: the loader alone over whole epochs (cache on and off), the optimiser step alone on a fixed batch",
             "  export-random [--out PATH] [--architecture two-headed] [--image-size 256] [--seed 42]",
             "      writes a randomly initialised model to ONNX (speed does not depend on weights)",
-            "  inference --model ONNX [--csv /work/shared/data/real-dev/test.csv] [--root CSV_FOLDER] [--passes 1] [--limit N]",
+            "  inference --model ONNX [--csv /work/shared/data/real-dev/test.csv] [--root CSV_FOLDER] [--passes 1] [--repeats 3] [--limit N]",
             "      per-image latency from bytes in memory (ONNX Runtime 1 and 2 threads, decode/after-decode split), concurrent throughput, TorchSharp eager",
             "  micro [BenchmarkDotNet args]   micro-benchmarks (preprocessing)"));
         return command == "help" ? 0 : 2;
