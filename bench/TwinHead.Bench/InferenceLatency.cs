@@ -49,7 +49,11 @@ public static class InferenceLatency
         Invariant.WriteLine($"  model-only throughput at batch {results[0].ThroughputBatchSize}: 1 thread {single:F1} images/s, 2 threads {dual:F1} images/s, ratio {dual / single:F2}x");
 
         var repeats = a.GetInt("repeats", 3);
-        if (repeats > 0) BestOfRepeats(modelPath, images, repeats);
+        if (repeats > 0)
+        {
+            BestOfRepeats(modelPath, images, repeats);
+            DecodeBreakdown(images, repeats);
+        }
 
         Console.WriteLine();
         var one = ConcurrentThroughput(modelPath, images, callers: 1, passes);
@@ -111,6 +115,52 @@ public static class InferenceLatency
         Invariant.WriteLine($"  per image, best of {repeats} runs (1 thread): end-to-end {Describe(TimingSummary.From(endToEnd))}");
         Invariant.WriteLine($"                                  decode {Describe(TimingSummary.From(decode))}");
         Invariant.WriteLine($"                            after decode {Describe(TimingSummary.From(afterDecode))}");
+    }
+
+    /// <summary>
+    /// Where decode time goes, per image best of <paramref name="repeats"/>: Skia's codec set-up (header parse), the scaled JPEG decode
+    /// into RGBA (libjpeg-turbo inside Skia) and the whole <see cref="ImageDecoder.Decode"/> (which adds EXIF orientation and RGB conversion).
+    /// </summary>
+    private static unsafe void DecodeBreakdown(IReadOnlyList<EncodedImage> images, int repeats)
+    {
+        const int side = 256;
+        List<double> create = [], pixels = [], whole = [];
+        foreach (var image in images)
+        {
+            double bestCreate = double.MaxValue, bestPixels = double.MaxValue, bestWhole = double.MaxValue;
+            for (var r = 0; r < repeats; r++)
+            {
+                fixed (byte* bytes = image.Bytes)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    using var data = SkiaSharp.SKData.Create((IntPtr)bytes, image.Bytes.Length);
+                    using var codec = SkiaSharp.SKCodec.Create(data);
+                    var created = Stopwatch.GetTimestamp();
+                    var size = codec.Info.Size;
+                    foreach (var reduction in new[] { 8, 4, 2 })
+                    {
+                        if (codec.EncodedFormat != SkiaSharp.SKEncodedImageFormat.Jpeg || size.Width < reduction * side || size.Height < reduction * side) continue;
+                        size = codec.GetScaledDimensions(1f / reduction);
+                        break;
+                    }
+                    var buffer = new byte[size.Width * size.Height * 4];
+                    fixed (byte* target = buffer)
+                        codec.GetPixels(new SkiaSharp.SKImageInfo(size.Width, size.Height, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Premul), (IntPtr)target);
+                    var end = Stopwatch.GetTimestamp();
+                    bestCreate = Math.Min(bestCreate, Stopwatch.GetElapsedTime(start, created).TotalMilliseconds);
+                    bestPixels = Math.Min(bestPixels, Stopwatch.GetElapsedTime(created, end).TotalMilliseconds);
+                }
+                var wholeStart = Stopwatch.GetTimestamp();
+                ImageDecoder.Decode(image.Bytes, side, side, ImageDecodeLimits.Default, image.Name);
+                bestWhole = Math.Min(bestWhole, Stopwatch.GetElapsedTime(wholeStart).TotalMilliseconds);
+            }
+            create.Add(bestCreate);
+            pixels.Add(bestPixels);
+            whole.Add(bestWhole);
+        }
+        Invariant.WriteLine($"  decode breakdown, per image best of {repeats}: SKCodec.Create {Describe(TimingSummary.From(create))}");
+        Invariant.WriteLine($"                            scaled GetPixels (RGBA) {Describe(TimingSummary.From(pixels))}");
+        Invariant.WriteLine($"          ImageDecoder.Decode (+EXIF, RGB, checks) {Describe(TimingSummary.From(whole))}");
     }
 
     /// <summary>Images per second when <paramref name="callers"/> threads classify all images from memory through one classifier.</summary>

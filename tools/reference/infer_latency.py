@@ -107,6 +107,25 @@ def main():
                 best_end.append(min(e) * 1000)
                 best_decode.append(min(d) * 1000)
                 best_after.append(min(r) * 1000)
+        header, scaled, orient = [], [], []
+        for data in images:
+            h, d, o = [], [], []
+            for _ in range(a.repeats):
+                t0 = time.perf_counter()
+                image = Image.open(io.BytesIO(data))
+                image.draft("RGB", (a.size, a.size))
+                t1 = time.perf_counter()
+                image.load()
+                t2 = time.perf_counter()
+                ImageOps.exif_transpose(image).convert("RGB")
+                t3 = time.perf_counter()
+                h.append(t1 - t0)
+                d.append(t2 - t1)
+                o.append(t3 - t2)
+            if h:
+                header.append(min(h) * 1000)
+                scaled.append(min(d) * 1000)
+                orient.append(min(o) * 1000)
         x = after_decode_transform(decode(images[0])).unsqueeze(0)
         model_ms = []
         for _ in range(a.model_only):
@@ -126,6 +145,10 @@ def main():
         print(summary("end-to-end", best_end))
         print(summary("decode", best_decode))
         print(summary("after decode", best_after))
+        print(f"decode breakdown, per image best of {a.repeats} runs:")
+        print(summary("open+draft", header))
+        print(summary("load (JPEG)", scaled))
+        print(summary("EXIF+RGB", orient))
 
 
 if __name__ == "__main__":
