@@ -98,15 +98,9 @@ public static class InferenceLatency
                 var start = Stopwatch.GetTimestamp();
                 classifier.Classify(image.Bytes, image.Name);
                 bestEnd = Math.Min(bestEnd, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                start = Stopwatch.GetTimestamp();
-                var decoded = ImageDecoder.Decode(image.Bytes, spec.Width, spec.Height, limits, image.Name);
-                var decodedAt = Stopwatch.GetTimestamp();
-                classifier.Preprocessor.WriteTensor(ImageResizer.Resize(decoded, spec.Width, spec.Height), tensor);
-                var (screen, notDocument) = classifier.RunModel(tensor, 1);
-                classifier.Decide(screen[0], notDocument[0]);
-                var end = Stopwatch.GetTimestamp();
-                bestDecode = Math.Min(bestDecode, Stopwatch.GetElapsedTime(start, decodedAt).TotalMilliseconds);
-                bestAfter = Math.Min(bestAfter, Stopwatch.GetElapsedTime(decodedAt, end).TotalMilliseconds);
+                var (decodeMs, afterDecodeMs) = InferenceBenchmark.TimeStages(classifier, image, tensor, limits);
+                bestDecode = Math.Min(bestDecode, decodeMs);
+                bestAfter = Math.Min(bestAfter, afterDecodeMs);
             }
             endToEnd.Add(bestEnd);
             decode.Add(bestDecode);
