@@ -66,7 +66,8 @@ public static class RunReport
 
         var metrics = run.ReadMetrics();
         html.Append("<h2>Training curves</h2>");
-        AddPlot(html, folder, "loss", CurvePlot(metrics, "Loss", [("train", "all", "loss"), ("val", "all", "loss")]));
+        AddPlot(html, folder, "loss", CurvePlot(metrics, "Loss",
+            [("train", "all", "loss"), ("val", "all", "loss"), ("train", "screen", "loss"), ("train", "not_document", "loss"), ("train", "three_way", "loss")]));
         AddPlot(html, folder, "val-metrics", CurvePlot(metrics, "Validation metrics",
             [("val", "screen", "f1"), ("val", "screen", "precision"), ("val", "screen", "recall"), ("val", "not_document", "accuracy"), ("val", "three_way", "accuracy")]));
 

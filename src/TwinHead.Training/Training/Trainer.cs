@@ -166,6 +166,7 @@ public sealed class Trainer(ITrainingObserver observer)
             var learningRate = optimizer.ParamGroups.First().LearningRate;
             model.Network.train();
             double lossSum = 0;
+            var headLossSums = new Dictionary<string, double>();
             var images = 0;
             var step = 0;
             foreach (var batch in trainLoader.ReadEpochAsync(epoch, loaderOptions, cancellationToken).ToBlockingEnumerable(cancellationToken))
@@ -180,6 +181,11 @@ public sealed class Trainer(ITrainingObserver observer)
                     loss.backward();
                     optimizer.step();
                     lossSum += loss.item<float>() * batch.Count;
+                    using (no_grad())
+                    {
+                        foreach (var (head, headLoss) in model.Architecture.HeadLosses(logits.detach(), y, lossSettings.LabelSmoothing))
+                            headLossSums[head] = headLossSums.GetValueOrDefault(head) + headLoss.item<float>() * batch.Count;
+                    }
                 }
                 images += batch.Count;
                 step++;
@@ -202,6 +208,7 @@ public sealed class Trainer(ITrainingObserver observer)
             summaries.Add(summary);
             var rows = validation.ToMetricRows(epoch).Concat([
                 new MetricRow(epoch, "train", "all", "loss", summary.TrainLoss),
+                .. headLossSums.Select(kv => new MetricRow(epoch, "train", kv.Key, "loss", kv.Value / Math.Max(1, images))),
                 new MetricRow(epoch, "train", "all", "lr", learningRate),
                 new MetricRow(epoch, "train", "all", "images_per_second", summary.ImagesPerSecond),
                 new MetricRow(epoch, "val", "all", "selection_score", score),

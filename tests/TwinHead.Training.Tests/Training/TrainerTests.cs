@@ -197,6 +197,8 @@ public class TensorboardTests : IClassFixture<TinyDatasetFixture>
         var text = System.Text.Encoding.Latin1.GetString(bytes);
         Assert.Contains("val/screen/f1", text);
         Assert.Contains("train/all/loss", text);
+        Assert.Contains("train/screen/loss", text);
+        Assert.Contains("train/not_document/loss", text);
         Assert.Contains("val/samples", text);
         Assert.Contains("val/predictions", text);
     }
