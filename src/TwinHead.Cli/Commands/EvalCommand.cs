@@ -63,6 +63,13 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
             $"{checkpoint.Model.ParameterCount:N0}", $"{new FileInfo(checkpointPath).Length / 1e6:F2} MB");
         AnsiConsole.Write(seed);
         AnsiConsole.MarkupLine("[grey]* mean time for one image at batch 1 (TorchSharp eager), including decode, transforms and softmax[/]");
+        if (Directory.Exists(settings.Model) && settings.Data is null && dataset.Split is "val" or "test")
+        {
+            // A run evaluated on its own data refreshes its predictions and report; other data would mislabel them.
+            var run = RunFolder.Open(settings.Model);
+            PredictionFile.Write(PredictionFile.PathFor(run, dataset.Split), evaluation.Predictions);
+            AnsiConsole.MarkupLineInterpolated($"report: [bold]{Training.Reports.RunReport.Write(run.Path)}[/]");
+        }
         return 0;
     }
 }
