@@ -31,6 +31,7 @@ public static class InferenceLatency
         var images = ReadImages(csv, a.Get("root", ""), a.GetInt("limit", 0));
         var passes = a.GetInt("passes", 1);
         Console.WriteLine($"{images.Count} images from {csv} ({images.Sum(i => (long)i.Bytes.Length) / 1e6:F1} MB encoded), {passes} timed pass(es), batch 1");
+        Console.WriteLine($"JPEG decoder: {ImageDecoder.JpegDecoderName} (TWINHEAD_JPEG_DECODER=skia forces Skia)");
 
         var results = new List<BenchmarkResult>();
         foreach (var threads in new[] { 1, 2 })
@@ -153,7 +154,7 @@ public static class InferenceLatency
             whole.Add(bestWhole);
         }
         Invariant.WriteLine($"  decode breakdown, per image best of {repeats}: SKCodec.Create {Describe(TimingSummary.From(create))}");
-        Invariant.WriteLine($"                            scaled GetPixels (RGBA) {Describe(TimingSummary.From(pixels))}");
+        Invariant.WriteLine($"                       Skia scaled GetPixels (RGBA) {Describe(TimingSummary.From(pixels))}");
         Invariant.WriteLine($"          ImageDecoder.Decode (+EXIF, RGB, checks) {Describe(TimingSummary.From(whole))}");
     }
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TwinHead.Imaging;
 using TwinHead.Inference;
 
 namespace TwinHead.Cli.Commands;
@@ -71,6 +72,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         }
         Console.Out.WriteLine();
         Console.Out.Write(InferenceBenchmark.FormatTable(results));
+        AnsiConsole.MarkupLineInterpolated($"[grey]JPEG decoder: {ImageDecoder.JpegDecoderName}[/]");
         AnsiConsole.MarkupLine("[grey]end-to-end: encoded bytes in memory to decision, batch 1, after warm-up (the seed's latency); model-only excludes preprocessing; img/s is model-only at the given batch[/]");
         if (settings.Json is { } json) File.WriteAllText(json, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
         return 0;
