@@ -22,9 +22,9 @@ switch (command)
     default:
         Console.WriteLine(string.Join(Environment.NewLine,
             "usage: dotnet run -c Release --project bench/TwinHead.Bench -- COMMAND [options]",
-            "  train-epoch --data ROOT [--image-size 256] [--batch 32] [--threads 2] [--workers 2] [--epochs 2] [--architecture two-headed]",
+            "  train-epoch --data ROOT [--image-size 256] [--batch 32] [--threads 2] [--workers 2] [--epochs 2] [--architecture two-headed] [--precision float32|bfloat16]",
             "      training throughput (images/s) of full epochs from JPEG files, loading included; epoch 1 decodes every file, later epochs read the cache",
-            "  train-profile --data ROOT [--image-size 256] [--batch 32] [--threads 2] [--workers 2] [--steps 30] [--part all|loader|step]",
+            "  train-profile --data ROOT [--image-size 256] [--batch 32] [--threads 2] [--workers 2] [--steps 30] [--part all|loader|step] [--precision float32|bfloat16]",
             "      where training time goes: the loader alone over whole epochs (cache on and off), the optimiser step alone on a fixed batch",
             "  export-random [--out PATH] [--architecture two-headed] [--image-size 256] [--seed 42]",
             "      writes a randomly initialised model to ONNX (speed does not depend on weights)",

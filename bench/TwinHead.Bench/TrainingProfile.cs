@@ -44,6 +44,7 @@ public static class TrainingProfile
 
         if (part is "all" or "step")
         {
+            var autocast = a.Get("precision", "float32") == "bfloat16";
             torch.set_num_threads(threads);
             torch.random.manual_seed(config.Seed);
             using var model = ModelRegistry.Create(config.ToModelOptions());
@@ -60,13 +61,15 @@ public static class TrainingProfile
                 if (i == 3) timer.Start();
                 using var scope = NewDisposeScope();
                 optimizer.zero_grad();
-                var loss = model.Architecture.Loss(model.Network.call(x), y, settings);
+                Tensor loss;
+                using (autocast ? TwinHead.Training.Precision.CpuAutocast.BFloat16() : null)
+                    loss = model.Architecture.Loss(model.Network.call(x), y, settings);
                 loss.backward();
                 optimizer.step();
                 loss.item<float>();
             }
             var seconds = timer.Elapsed.TotalSeconds;
-            Invariant.WriteLine($"step alone (fixed batch of {batch.Count}, {threads} torch threads): {seconds / steps * 1000:F1} ms/step, {steps * batch.Count / seconds:F1} images/s");
+            Invariant.WriteLine($"step alone (fixed batch of {batch.Count}, {threads} torch threads, {(autocast ? "bfloat16 autocast" : "float32")}): {seconds / steps * 1000:F1} ms/step, {steps * batch.Count / seconds:F1} images/s");
         }
         return 0;
     }

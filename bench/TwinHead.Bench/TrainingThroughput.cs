@@ -28,6 +28,7 @@ public static class TrainingThroughput
             Model = new ModelConfig { Architecture = a.Get("architecture", "two-headed") },
             Optim = new OptimConfig { Epochs = a.GetInt("epochs", 2) },
             Threads = a.GetInt("threads", 2),
+            Precision = a.Get("precision", "float32"),
             Output = output,
             Name = "bench",
             Tensorboard = false,

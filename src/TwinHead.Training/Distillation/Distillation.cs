@@ -114,11 +114,11 @@ public sealed class Distiller : IDisposable
     /// <summary>The loss settings.</summary>
     public DistillationLoss Loss { get; }
 
-    /// <summary>Teacher logits for <paramref name="x"/> (eval mode, no gradient).</summary>
+    /// <summary>Teacher logits for <paramref name="x"/> (eval mode, no gradient), in float32 even when computed under autocast.</summary>
     public Tensor TeacherLogits(Tensor x)
     {
         using var noGrad = no_grad();
-        return teacher.Model.Network.call(x);
+        return teacher.Model.Network.call(x).to_type(ScalarType.Float32);
     }
 
     /// <summary>The distillation loss of a student batch.</summary>

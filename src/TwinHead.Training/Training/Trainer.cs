@@ -6,6 +6,7 @@ using TwinHead.Core.Models;
 using TwinHead.Imaging;
 using TwinHead.Training.Data;
 using TwinHead.Training.Models;
+using TwinHead.Training.Precision;
 using static TorchSharp.torch;
 
 namespace TwinHead.Training.Training;
@@ -157,7 +158,7 @@ public sealed class Trainer(ITrainingObserver observer)
 
         var tensorboard = config.Tensorboard ? torch.utils.tensorboard.SummaryWriter(run.TensorboardPath) : null;
         observer.OnStart(run, config, train.Count, val.Count, steps, state.Epoch + 1);
-        run.Log($"training {model.Architecture.Name} {model.Backbone} ({model.ParameterCount:N0} parameters) on {train.Count} images, validating on {val.Count}; config {configHash}");
+        run.Log($"training {model.Architecture.Name} {model.Backbone} ({model.ParameterCount:N0} parameters) on {train.Count} images, validating on {val.Count}, {config.Precision}; config {configHash}");
         var summaries = new List<EpochSummary>();
         for (var epoch = state.Epoch + 1; epoch <= config.Optim.Epochs; epoch++)
         {
@@ -176,8 +177,15 @@ public sealed class Trainer(ITrainingObserver observer)
                     var x = tensor(batch.Pixels).view(batch.Count, 3, spec.Height, spec.Width);
                     var y = tensor(batch.Labels);
                     optimizer.zero_grad();
-                    var logits = model.Network.call(x);
-                    var loss = distiller is null ? model.Architecture.Loss(logits, y, lossSettings) : distiller.Compute(model, logits, x, y, lossSettings);
+                    Tensor logits, loss;
+                    // Autocast covers the forward passes (a teacher's too); backward follows the recorded dtypes, as in PyTorch.
+                    // Logits and loss are taken in float32 so the softmax, smoothing and reported losses keep full precision.
+                    using (config.UsesBFloat16() ? CpuAutocast.BFloat16() : null)
+                    {
+                        logits = model.Network.call(x).to_type(ScalarType.Float32);
+                        loss = distiller is null ? model.Architecture.Loss(logits, y, lossSettings) : distiller.Compute(model, logits, x, y, lossSettings);
+                        loss = loss.to_type(ScalarType.Float32);
+                    }
                     loss.backward();
                     optimizer.step();
                     lossSum += loss.item<float>() * batch.Count;
