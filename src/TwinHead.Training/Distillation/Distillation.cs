@@ -13,7 +13,7 @@ namespace TwinHead.Training.Distillation;
 /// </summary>
 public sealed record DistillConfig
 {
-    /// <summary>Teacher checkpoint (a TwinHead <c>.ckpt</c>); empty: no distillation.</summary>
+    /// <summary>Teacher checkpoint (a TwinHead <c>.ckpt</c>, or a run folder: its <c>checkpoints/best.ckpt</c>); empty: no distillation.</summary>
     public string Teacher { get; init; } = "";
 
     /// <summary>Softmax temperature T of both teacher and student in the soft loss.</summary>
@@ -24,6 +24,14 @@ public sealed record DistillConfig
 
     /// <summary>Whether distillation is on.</summary>
     public bool IsEnabled() => Teacher.Length > 0;
+
+    /// <summary>The checkpoint file <see cref="Teacher"/> names (a run folder's best checkpoint), or null when there is none.</summary>
+    public string? TeacherCheckpoint()
+    {
+        if (File.Exists(Teacher)) return Teacher;
+        var best = Path.Combine(Teacher, "checkpoints", "best.ckpt");
+        return Directory.Exists(Teacher) && File.Exists(best) ? best : null;
+    }
 }
 
 /// <summary>
@@ -93,7 +101,7 @@ public sealed class Distiller : IDisposable
     public Distiller(DistillConfig config, PreprocessingSpec studentInput)
     {
         if (!config.IsEnabled()) throw new ArgumentException("distill.teacher is empty", nameof(config));
-        teacher = CheckpointFile.Load(config.Teacher);
+        teacher = CheckpointFile.Load(config.TeacherCheckpoint() ?? throw new FileNotFoundException($"distill.teacher '{config.Teacher}': no such checkpoint or run folder with checkpoints/best.ckpt", config.Teacher));
         var input = teacher.Metadata.Preprocessing;
         if (input.Width != studentInput.Width || input.Height != studentInput.Height
             || !input.Mean.SequenceEqual(studentInput.Mean) || !input.Std.SequenceEqual(studentInput.Std) || input.Resize != studentInput.Resize)

@@ -154,7 +154,7 @@ public sealed class Trainer(ITrainingObserver observer)
             ConfigHash = configHash,
             Extra = new Dictionary<string, string> { ["run"] = Path.GetFileName(run.Path), ["dataset"] = config.Data.Root, ["head_design"] = new HeadDesign(config.Model.HeadChannels, config.Model.SharedHeadConv).Name },
         };
-        if (distiller is not null) metadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["distilled_from"] = Path.GetFullPath(config.Distill.Teacher) } };
+        if (distiller is not null) metadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["distilled_from"] = Path.GetFullPath(config.Distill.TeacherCheckpoint()!) } };
 
         var tensorboard = config.Tensorboard ? torch.utils.tensorboard.SummaryWriter(run.TensorboardPath) : null;
         observer.OnStart(run, config, train.Count, val.Count, steps, state.Epoch + 1);

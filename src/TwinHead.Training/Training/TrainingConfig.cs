@@ -87,7 +87,7 @@ public sealed record TrainingConfig
         Check(Precision is "float32" or "bfloat16", "precision", Precision, "must be 'float32' or 'bfloat16'");
         Check(Distill.Temperature > 0, "distill.temperature", Distill.Temperature, "must be positive");
         Check(Distill.Alpha is >= 0 and <= 1, "distill.alpha", Distill.Alpha, "must be in [0, 1]");
-        Check(!Distill.IsEnabled() || File.Exists(Distill.Teacher), "distill.teacher", Distill.Teacher, "no such checkpoint file");
+        Check(!Distill.IsEnabled() || Distill.TeacherCheckpoint() is not null, "distill.teacher", Distill.Teacher, "no such checkpoint file, nor a run folder with checkpoints/best.ckpt");
         try { Architecture.Parse(Model.Architecture); }
         catch (ArgumentException e) { throw new ConfigException(e.Message); }
         if (!ModelRegistry.Backbones.Contains(Model.Backbone, StringComparer.OrdinalIgnoreCase))

@@ -107,6 +107,9 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
             Config("bad", $"distill.teacher={teacher.Run.BestCheckpoint}", "data.image_size=64")));
         Assert.Contains("data.image_size", mismatch.Message);
         Assert.Throws<ConfigException>(() => Config("x", "distill.teacher=/nonexistent.ckpt").Validate());
+        Assert.Equal(teacher.Run.BestCheckpoint, Config("x", $"distill.teacher={teacher.Run.Path}").Validate().Distill.TeacherCheckpoint());
+        var empty = Directory.CreateDirectory(Path.Combine(output, "empty-run")).FullName;
+        Assert.Contains("run folder", Assert.Throws<ConfigException>(() => Config("x", $"distill.teacher={empty}").Validate()).Message);
         Assert.Throws<ConfigException>(() => Config("x", "distill.alpha=1.5").Validate());
     }
 }
