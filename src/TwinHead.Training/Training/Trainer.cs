@@ -165,7 +165,7 @@ public sealed class Trainer(ITrainingObserver observer)
             cancellationToken.ThrowIfCancellationRequested();
             var epochWatch = Stopwatch.StartNew();
             var learningRate = optimizer.ParamGroups.First().LearningRate;
-            model.Network.train();
+            SetTrainingMode(model, config.Optim);
             double lossSum = 0;
             var headLossSums = new Dictionary<string, double>();
             var images = 0;
@@ -289,11 +289,33 @@ public sealed class Trainer(ITrainingObserver observer)
         var parameters = model.Network.named_parameters().ToArray();
         var backbone = parameters.Where(p => IsBackboneParameter(model.Architecture, p.name)).Select(p => p.parameter).ToArray();
         var heads = parameters.Where(p => !IsBackboneParameter(model.Architecture, p.name)).Select(p => p.parameter).ToArray();
+        if (optim.BackboneLrScale == 0)
+        {
+            // Frozen: no gradients through the backbone at all (backward stops at the heads, about a third of the cost).
+            foreach (var p in backbone) p.requires_grad = false;
+            return torch.optim.Adam(heads, optim.Lr, weight_decay: optim.WeightDecay);
+        }
         return torch.optim.Adam(new[]
         {
             new TorchSharp.Modules.Adam.ParamGroup(heads, optim.Lr, weight_decay: optim.WeightDecay),
             new TorchSharp.Modules.Adam.ParamGroup(backbone, optim.Lr * optim.BackboneLrScale, weight_decay: optim.WeightDecay),
         }, optim.Lr, weight_decay: optim.WeightDecay);
+    }
+
+    /// <summary>
+    /// Training mode for the heads; with a frozen backbone (<see cref="OptimConfig.BackboneLrScale"/> 0) the backbone stays in
+    /// eval mode, so its BatchNorm layers keep the pretrained statistics instead of drifting to the training batches.
+    /// </summary>
+    public static void SetTrainingMode(BuiltModel model, OptimConfig optim)
+    {
+        model.Network.train();
+        if (optim.BackboneLrScale != 0)
+            return;
+        foreach (var (name, child) in model.Network.named_children())
+        {
+            if (IsBackboneParameter(model.Architecture, name + "."))
+                child.eval();
+        }
     }
 
     /// <summary>Whether a parameter belongs to the backbone: <c>base_model.*</c> in two-headed models, all but <c>fc.*</c> in three-output ones.</summary>

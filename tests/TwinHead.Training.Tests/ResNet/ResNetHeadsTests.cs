@@ -78,9 +78,13 @@ public sealed class ResNetHeadsTests(ITestOutputHelper output) : IDisposable
     {
         manual_seed(3);
         using var model = ModelRegistry.Create(new ModelOptions());
-        var optimizer = Trainer.CreateOptimizer(model, new OptimConfig { BackboneLrScale = 0 });
+        var optim = new OptimConfig { BackboneLrScale = 0 };
+        var optimizer = Trainer.CreateOptimizer(model, optim);
         var before = model.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter.clone());
+        var statsBefore = model.Network.named_buffers().Where(b => b.name.EndsWith("running_mean", StringComparison.Ordinal))
+            .ToDictionary(b => b.name, b => b.buffer.clone());
 
+        Trainer.SetTrainingMode(model, optim);
         var x = randn(4, 3, 32, 32);
         var y = tensor(new long[] { 0, 1, 2, 2 });
         optimizer.zero_grad();
@@ -89,8 +93,16 @@ public sealed class ResNetHeadsTests(ITestOutputHelper output) : IDisposable
 
         foreach (var (name, parameter) in model.Network.named_parameters())
         {
+            bool inBackbone = name.StartsWith("base_model.", StringComparison.Ordinal);
             var changed = (parameter - before[name]).abs().max().item<float>() > 0;
-            Assert.True(changed != name.StartsWith("base_model.", StringComparison.Ordinal), $"{name} changed: {changed}");
+            Assert.True(changed != inBackbone, $"{name} changed: {changed}");
+            Assert.True(parameter.requires_grad != inBackbone, $"{name} requires_grad {parameter.requires_grad}");
+        }
+        // The frozen trunk keeps its BatchNorm statistics (eval mode); the heads' BatchNorm still learns them.
+        foreach (var (name, buffer) in model.Network.named_buffers().Where(b => b.name.EndsWith("running_mean", StringComparison.Ordinal)))
+        {
+            var changed = (buffer - statsBefore[name]).abs().max().item<float>() > 0;
+            Assert.True(changed != name.StartsWith("base_model.", StringComparison.Ordinal), $"{name} running mean changed: {changed}");
         }
     }
 }
