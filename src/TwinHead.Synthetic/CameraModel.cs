@@ -158,47 +158,58 @@ internal static class CameraModel
 /// </summary>
 internal static class BayerMosaic
 {
-    public static void Apply(SKBitmap bitmap)
+    public static unsafe void Apply(SKBitmap bitmap)
     {
         int w = bitmap.Width, h = bitmap.Height, stride = bitmap.RowBytes;
         if (w < 4 || h < 4) return;
-        var px = PixelSpan.Of(bitmap);
-        // Raw single-channel sample per pixel.
+        var px = (byte*)bitmap.GetPixels();
+        // Raw single-channel sample per pixel: R G on even rows, G B on odd rows.
         var raw = new byte[w * h];
-        for (var y = 0; y < h; y++)
+        fixed (byte* rawStart = raw)
         {
-            var row = y * stride;
-            var even = (y & 1) == 0;
-            for (var x = 0; x < w; x++)
+            for (var y = 0; y < h; y++)
             {
-                var channel = even ? ((x & 1) == 0 ? 0 : 1) : ((x & 1) == 0 ? 1 : 2);
-                raw[y * w + x] = px[row + x * 4 + channel];
+                var src = px + (long)y * stride;
+                var dst = rawStart + y * w;
+                var first = (y & 1) == 0 ? 0 : 1;
+                for (var x = 0; x < w; x += 2)
+                {
+                    dst[x] = src[x * 4 + first];
+                    if (x + 1 < w) dst[x + 1] = src[x * 4 + 4 + first + 1];
+                }
             }
-        }
-        for (var y = 1; y < h - 1; y++)
-        {
-            var row = y * stride;
-            var even = (y & 1) == 0;
-            var r0 = (y - 1) * w;
-            var r1 = y * w;
-            var r2 = (y + 1) * w;
-            for (var x = 1; x < w - 1; x++)
+            for (var y = 1; y < h - 1; y++)
             {
-                int c = raw[r1 + x];
-                int cross = (raw[r0 + x] + raw[r2 + x] + raw[r1 + x - 1] + raw[r1 + x + 1] + 2) >> 2;
-                int diag = (raw[r0 + x - 1] + raw[r0 + x + 1] + raw[r2 + x - 1] + raw[r2 + x + 1] + 2) >> 2;
-                int horiz = (raw[r1 + x - 1] + raw[r1 + x + 1] + 1) >> 1;
-                int vert = (raw[r0 + x] + raw[r2 + x] + 1) >> 1;
-                int r, g, b;
-                var evenX = (x & 1) == 0;
-                if (even && evenX) { r = c; g = cross; b = diag; }
-                else if (!even && !evenX) { b = c; g = cross; r = diag; }
-                else if (even) { g = c; r = horiz; b = vert; }
-                else { g = c; b = horiz; r = vert; }
-                var o = row + x * 4;
-                px[o] = (byte)r;
-                px[o + 1] = (byte)g;
-                px[o + 2] = (byte)b;
+                var o = px + (long)y * stride;
+                var r0 = rawStart + (y - 1) * w;
+                var r1 = rawStart + y * w;
+                var r2 = rawStart + (y + 1) * w;
+                // Even rows: red sites at even x, green at odd x; odd rows: green at even x, blue at odd x. Green sites
+                // rebuild red and blue from row and column neighbours; red and blue sites rebuild green from the four
+                // edge neighbours and the opposite colour from the four diagonals.
+                var evenRow = (y & 1) == 0;
+                for (var x = 1; x < w - 1; x++)
+                {
+                    int c = r1[x];
+                    var q = o + x * 4;
+                    var green = ((x & 1) == 0) != evenRow;
+                    if (green)
+                    {
+                        var horiz = (byte)((r1[x - 1] + r1[x + 1] + 1) >> 1);
+                        var vert = (byte)((r0[x] + r2[x] + 1) >> 1);
+                        q[1] = (byte)c;
+                        if (evenRow) { q[0] = horiz; q[2] = vert; }
+                        else { q[2] = horiz; q[0] = vert; }
+                    }
+                    else
+                    {
+                        var cross = (byte)((r0[x] + r2[x] + r1[x - 1] + r1[x + 1] + 2) >> 2);
+                        var diag = (byte)((r0[x - 1] + r0[x + 1] + r2[x - 1] + r2[x + 1] + 2) >> 2);
+                        q[1] = cross;
+                        if (evenRow) { q[0] = (byte)c; q[2] = diag; }
+                        else { q[2] = (byte)c; q[0] = diag; }
+                    }
+                }
             }
         }
     }
