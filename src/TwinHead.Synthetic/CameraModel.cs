@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SkiaSharp;
 
 namespace TwinHead.Synthetic;
@@ -35,31 +36,15 @@ internal static class CameraModel
         var gains = new[] { (float)(1 + warm), (float)(1 + tint), (float)(1 - warm) };
         var contrast = rng.Range(-0.1, 0.2);
         var lift = rng.Range(0, 0.05);
-        using var tone = ToneTable(gains, gamma, stretch, (float)target, contrast, lift);
+        var tone = ToneTables(gains, gamma, stretch, (float)target, contrast, lift);
 
         var output = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         var sigmaX = (blur + (rng.Chance(0.5) ? shake : 0)) * width / (float)sensor.Width;
         var sigmaY = (blur + shake) * height / (float)sensor.Height;
-        using (var canvas = new SKCanvas(output))
-        {
-            sensor.SetImmutable();
-            using var image = SKImage.FromBitmap(sensor);
-            using var paint = new SKPaint { ColorFilter = tone };
-            // The sensor is 1.25x the output: no mipmaps needed at that ratio (building them costs more than the draw).
-            // Phones sharpen; a Catmull-Rom downscale sharpens edges as a side effect, at no extra pass.
-            var sampling = rng.Chance(0.5) ? new SKSamplingOptions(SKCubicResampler.CatmullRom) : new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None);
-            canvas.DrawImage(image, new SKRect(0, 0, width, height), sampling, paint);
-            Vignette(canvas, width, height, rng);
-        }
-        if (sigmaX + sigmaY > 0.3f)
-        {
-            using var sharp = SKImage.FromBitmap(output);
-            using var canvas = new SKCanvas(output);
-            using var defocus = SKImageFilter.CreateBlur(sigmaX, sigmaY, SKShaderTileMode.Clamp);
-            using var paint = new SKPaint { ImageFilter = defocus, BlendMode = SKBlendMode.Src };
-            canvas.DrawImage(sharp, 0, 0, SKSamplingOptions.Default, paint);
-        }
-
+        if (sigmaX + sigmaY <= 0.3f) sigmaX = sigmaY = 0;
+        // Phones sharpen; a Catmull-Rom downscale sharpens edges as a side effect, at no extra pass.
+        var catmullRom = rng.Chance(0.5);
+        SensorReadout.Develop(sensor, output, catmullRom, sigmaX, sigmaY, tone, Vignette(width, height, rng));
         cues.Noise = Math.Round(rng.Range(0.004, 0.03), 4);
         SensorNoise.Apply(output, rng, (float)cues.Noise);
         return output;
@@ -116,7 +101,7 @@ internal static class CameraModel
         return (mean, Math.Sqrt(Math.Max(0, sumSq / Math.Max(1, n) - mean * mean)));
     }
 
-    private static SKColorFilter ToneTable(float[] gains, float gamma, float stretch, float pivot, float contrast, float lift)
+    private static byte[][] ToneTables(float[] gains, float gamma, float stretch, float pivot, float contrast, float lift)
     {
         var tables = new byte[3][];
         for (var c = 0; c < 3; c++)
@@ -134,20 +119,15 @@ internal static class CameraModel
             }
             tables[c] = table;
         }
-        var alpha = new byte[256];
-        for (var i = 0; i < 256; i++) alpha[i] = (byte)i;
-        return SKColorFilter.CreateTable(alpha, tables[0], tables[1], tables[2]);
+        return tables;
     }
 
-    private static void Vignette(SKCanvas canvas, int width, int height, SampleRandom rng)
+    private static SensorReadout.Vignette Vignette(int width, int height, SampleRandom rng)
     {
         var strength = (byte)rng.Int(0, 70);
         var cx = width * rng.Range(0.35, 0.65);
         var cy = height * rng.Range(0.35, 0.65);
-        using var shader = SKShader.CreateRadialGradient(new SKPoint(cx, cy), MathF.Max(width, height) * rng.Range(0.6, 0.95),
-            [SKColors.Transparent, SKColors.Transparent, new SKColor(0, 0, 0, strength)], [0, 0.55f, 1], SKShaderTileMode.Clamp);
-        using var paint = new SKPaint { Shader = shader };
-        canvas.DrawRect(0, 0, width, height, paint);
+        return new SensorReadout.Vignette(cx, cy, MathF.Max(width, height) * rng.Range(0.6, 0.95), 0.55f, strength);
     }
 
 }
@@ -158,6 +138,7 @@ internal static class CameraModel
 /// </summary>
 internal static class BayerMosaic
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Apply(SKBitmap bitmap)
     {
         int w = bitmap.Width, h = bitmap.Height, stride = bitmap.RowBytes;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SkiaSharp;
 
 namespace TwinHead.Synthetic;
@@ -8,6 +9,7 @@ internal static class SensorNoise
     /// <summary>Shot-noise scale per 8-bit level: sqrt of the signal plus a read-noise floor.</summary>
     private static readonly float[] ShotScale = Enumerable.Range(0, 256).Select(v => MathF.Sqrt(v / 255f + 0.03f)).ToArray();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Apply(SKBitmap bitmap, SampleRandom rng, float strength)
     {
         var state = (uint)rng.NextULong() | 1u;
