@@ -99,6 +99,15 @@ internal sealed class PhotoLibrary
 
     private static SKImage? Decode(string file)
     {
+        var cached = DecodedPhotoCache.Default.TryLoad(file, DecodeSide);
+        if (cached is not null) return cached;
+        var image = DecodeFile(file);
+        if (image is not null) DecodedPhotoCache.Default.TryStore(file, DecodeSide, image);
+        return image;
+    }
+
+    private static SKImage? DecodeFile(string file)
+    {
         try
         {
             using var codec = SKCodec.Create(file);
