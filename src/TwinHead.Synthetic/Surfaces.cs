@@ -30,14 +30,14 @@ internal static class Surfaces
             switch (kind)
             {
                 case "wood": Wood(c, local, rng); break;
-                case "fabric": Fabric(c, local, rng); break;
-                case "marble": Marble(c, local, rng); break;
-                case "carpet": Carpet(c, local, rng); break;
-                case "dark": Plain(c, local, rng, Palette.Hsv(rng.Range(0, 360), rng.Range(0, 0.4), rng.Range(0.05, 0.25)), 0.04f); break;
-                case "wall": Plain(c, local, rng, Palette.Hsv(rng.Range(20, 60), rng.Range(0, 0.25), rng.Range(0.55, 0.95)), 0.03f); break;
+                case "fabric": Fabric(c, local, rng, small); break;
+                case "marble": Marble(c, local, rng, small); break;
+                case "carpet": Carpet(c, local, rng, small); break;
+                case "dark": Plain(c, local, rng, Palette.Hsv(rng.Range(0, 360), rng.Range(0, 0.4), rng.Range(0.05, 0.25)), 0.04f, small); break;
+                case "wall": Plain(c, local, rng, Palette.Hsv(rng.Range(20, 60), rng.Range(0, 0.25), rng.Range(0.55, 0.95)), 0.03f, small); break;
                 case "photo": BlurredPhoto(c, local, rng, photos); break;
                 case "paper-pile": PaperPile(c, local, rng); break;
-                default: Plain(c, local, rng, Palette.Hsv(rng.Range(0, 360), rng.Range(0, 0.6), rng.Range(0.25, 0.95)), 0.05f); break;
+                default: Plain(c, local, rng, Palette.Hsv(rng.Range(0, 360), rng.Range(0, 0.6), rng.Range(0.25, 0.95)), 0.05f, small); break;
             }
             Lighting(c, local, rng);
         }
@@ -49,9 +49,11 @@ internal static class Surfaces
     /// <summary>
     /// Darkens <paramref name="r"/> with noise of roughly the requested frequencies (cycles per pixel), tinted
     /// <paramref name="dark"/>. Drawn from a few precomputed tileable noise tiles, scaled and shifted by
-    /// <paramref name="seed"/>: Perlin noise evaluated per pixel would dominate the cost of a sample.
+    /// <paramref name="seed"/>: Perlin noise evaluated per pixel would dominate the cost of a sample. Callers that
+    /// hold the bitmap <paramref name="c"/> draws into pass it as <paramref name="pixels"/>, so the noise can be
+    /// written into it directly.
     /// </summary>
-    public static void Noise(SKCanvas c, SKRect r, SKColor dark, float strength, float fx, float fy, int octaves, float seed, bool turbulence = false)
+    public static void Noise(SKCanvas c, SKRect r, SKColor dark, float strength, float fx, float fy, int octaves, float seed, bool turbulence = false, SKBitmap? pixels = null)
     {
         var tile = NoiseTiles.For(fx, fy, octaves, turbulence);
         var local = SKMatrix.CreateScale(tile.FrequencyX / fx, tile.FrequencyY / fy).PostConcat(SKMatrix.CreateTranslation(seed * 37.1f, seed * 53.7f));
@@ -61,6 +63,7 @@ internal static class Surfaces
         var texelX = local.ScaleX * MathF.Sqrt(device.ScaleX * device.ScaleX + device.SkewY * device.SkewY);
         var texelY = local.ScaleY * MathF.Sqrt(device.ScaleY * device.ScaleY + device.SkewX * device.SkewX);
         var filter = texelX <= 1 && texelY <= 1 ? SKFilterMode.Nearest : SKFilterMode.Linear;
+        if (pixels is not null && NoiseInPlace(c, pixels, r, tile, local, filter == SKFilterMode.Nearest, dark, strength)) return;
         using var noise = tile.Image.ToShader(SKShaderTileMode.Repeat, SKShaderTileMode.Repeat, new SKSamplingOptions(filter), local);
         // Alpha from the noise's red channel, colour fixed: the noise darkens the base by up to 'strength'.
         ReadOnlySpan<float> matrix =
@@ -75,11 +78,94 @@ internal static class Surfaces
         c.DrawRect(r, paint);
     }
 
-    private static void Plain(SKCanvas c, SKRect r, SampleRandom rng, SKColor color, float grain)
+    /// <summary>
+    /// The same darkening as <see cref="Noise"/>, written straight into <paramref name="target"/> (the bitmap under
+    /// <paramref name="c"/>) when the canvas has no saved state or layer and only scales and translates: Skia's repeat-tiled image shader with a colour matrix costs
+    /// 20-50 ns a pixel here, a managed loop a few. Returns false when the canvas does not qualify.
+    /// </summary>
+    private static unsafe bool NoiseInPlace(SKCanvas c, SKBitmap target, SKRect r, NoiseTiles.Tile tile, SKMatrix local, bool nearest, SKColor dark, float strength)
+    {
+        var m = c.TotalMatrix;
+        if (c.SaveCount != 1 || !c.IsClipRect || m.SkewX != 0 || m.SkewY != 0 || m.Persp0 != 0 || m.Persp1 != 0 || m.Persp2 != 1
+            || m.ScaleX == 0 || m.ScaleY == 0 || local.SkewX != 0 || local.SkewY != 0)
+        {
+            return false;
+        }
+        if (target.ColorType != SKColorType.Rgba8888) return false;
+        var bounds = SKRectI.Round(m.MapRect(r));
+        bounds.Intersect(c.DeviceClipBounds);
+        bounds.Intersect(new SKRectI(0, 0, target.Width, target.Height));
+        if (bounds.IsEmpty) return true;
+
+        // Device pixel centre -> canvas -> tile texels: u = x * du + u0, v = y * dv + v0.
+        var du = 1 / (m.ScaleX * local.ScaleX);
+        var dv = 1 / (m.ScaleY * local.ScaleY);
+        var u0 = ((0.5f - m.TransX) / m.ScaleX - local.TransX) / local.ScaleX;
+        var v0 = ((0.5f - m.TransY) / m.ScaleY - local.TransY) / local.ScaleY;
+        // Coverage (0..256) per noise level, as the colour matrix computed it: alpha = strength * (2n - 0.5), clamped.
+        var coverage = stackalloc int[256];
+        for (var n = 0; n < 256; n++) coverage[n] = (int)(Math.Clamp(strength * (2 * n / 255f - 0.5f), 0, 1) * 256 + 0.5f);
+        int dr = dark.Red, dg = dark.Green, db = dark.Blue;
+        var size = NoiseTiles.Size;
+        var mask = size - 1;
+        fixed (byte* grey = tile.Grey)
+        {
+            var pixels = (byte*)target.GetPixels();
+            for (var y = bounds.Top; y < bounds.Bottom; y++)
+            {
+                var row = pixels + (long)y * target.RowBytes;
+                var v = y * dv + v0;
+                int vi, vn = 0, fv = 0;
+                if (nearest)
+                {
+                    vi = (int)MathF.Floor(v) & mask;
+                }
+                else
+                {
+                    var vf = MathF.Floor(v - 0.5f);
+                    fv = (int)((v - 0.5f - vf) * 256);
+                    vi = (int)vf & mask;
+                    vn = (vi + 1) & mask;
+                }
+                var line = grey + vi * size;
+                var next = grey + vn * size;
+                for (var x = bounds.Left; x < bounds.Right; x++)
+                {
+                    var u = x * du + u0;
+                    int level;
+                    if (nearest)
+                    {
+                        level = line[(int)MathF.Floor(u) & mask];
+                    }
+                    else
+                    {
+                        var uf = MathF.Floor(u - 0.5f);
+                        var fu = (int)((u - 0.5f - uf) * 256);
+                        var ui = (int)uf & mask;
+                        var un = (ui + 1) & mask;
+                        var top = line[ui] * (256 - fu) + line[un] * fu;
+                        var bottom = next[ui] * (256 - fu) + next[un] * fu;
+                        level = (top * (256 - fv) + bottom * fv + (1 << 15)) >> 16;
+                    }
+                    var a = coverage[level];
+                    if (a == 0) continue;
+                    var p = row + x * 4;
+                    // Source-over of the opaque tint at coverage a.
+                    p[0] = (byte)(p[0] + (((dr - p[0]) * a + 128) >> 8));
+                    p[1] = (byte)(p[1] + (((dg - p[1]) * a + 128) >> 8));
+                    p[2] = (byte)(p[2] + (((db - p[2]) * a + 128) >> 8));
+                    p[3] = (byte)(p[3] + (((255 - p[3]) * a + 128) >> 8));
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void Plain(SKCanvas c, SKRect r, SampleRandom rng, SKColor color, float grain, SKBitmap? pixels = null)
     {
         c.DrawColor(color);
-        Noise(c, r, Palette.Scale(color, 0.6), grain * 3, 0.05f, 0.05f, 2, rng.Range(0, 100));
-        Noise(c, r, Palette.Scale(color, 0.7), grain, 0.6f, 0.6f, 1, rng.Range(0, 100));
+        Noise(c, r, Palette.Scale(color, 0.6), grain * 3, 0.05f, 0.05f, 2, rng.Range(0, 100), pixels: pixels);
+        Noise(c, r, Palette.Scale(color, 0.7), grain, 0.6f, 0.6f, 1, rng.Range(0, 100), pixels: pixels);
     }
 
     private static void Wood(SKCanvas c, SKRect r, SampleRandom rng)
@@ -106,7 +192,7 @@ internal static class Surfaces
         c.Restore();
     }
 
-    private static void Fabric(SKCanvas c, SKRect r, SampleRandom rng)
+    private static void Fabric(SKCanvas c, SKRect r, SampleRandom rng, SKBitmap pixels)
     {
         var color = Palette.Random(rng, 0.15, 0.9, 0.05, 0.7);
         c.DrawColor(color);
@@ -115,7 +201,7 @@ internal static class Surfaces
         for (var x = r.Left; x < r.Right; x += pitch) c.DrawLine(x, r.Top, x, r.Bottom, weave);
         for (var y = r.Top; y < r.Bottom; y += pitch * rng.Range(0.8, 1.2)) c.DrawLine(r.Left, y, r.Right, y, weave);
         // Folds: broad soft shading.
-        Noise(c, r, Palette.Scale(color, 0.4), rng.Range(0.2, 0.5), 0.01f, 0.02f, 2, rng.Range(0, 100));
+        Noise(c, r, Palette.Scale(color, 0.4), rng.Range(0.2, 0.5), 0.01f, 0.02f, 2, rng.Range(0, 100), pixels: pixels);
         if (rng.Chance(0.4))
         {
             // Printed pattern (stripes or checks), as on tablecloths and bedding.
@@ -126,20 +212,20 @@ internal static class Surfaces
         }
     }
 
-    private static void Marble(SKCanvas c, SKRect r, SampleRandom rng)
+    private static void Marble(SKCanvas c, SKRect r, SampleRandom rng, SKBitmap pixels)
     {
         var v = rng.Range(0.75, 0.95);
         var color = rng.Chance(0.75) ? Palette.Hsv(rng.Range(20, 220), rng.Range(0, 0.08), v) : Palette.Hsv(rng.Range(0, 360), rng.Range(0, 0.3), rng.Range(0.1, 0.3));
         c.DrawColor(color);
-        Noise(c, r, Palette.Scale(color, 0.5), rng.Range(0.3, 0.6), 0.012f, 0.02f, 4, rng.Range(0, 100), turbulence: true);
-        Noise(c, r, Palette.Scale(color, 0.85), 0.2f, 0.08f, 0.08f, 2, rng.Range(0, 100));
+        Noise(c, r, Palette.Scale(color, 0.5), rng.Range(0.3, 0.6), 0.012f, 0.02f, 4, rng.Range(0, 100), turbulence: true, pixels: pixels);
+        Noise(c, r, Palette.Scale(color, 0.85), 0.2f, 0.08f, 0.08f, 2, rng.Range(0, 100), pixels: pixels);
     }
 
-    private static void Carpet(SKCanvas c, SKRect r, SampleRandom rng)
+    private static void Carpet(SKCanvas c, SKRect r, SampleRandom rng, SKBitmap pixels)
     {
         var color = Palette.Random(rng, 0.2, 0.8, 0.1, 0.6);
         c.DrawColor(color);
-        Noise(c, r, Palette.Scale(color, 0.5), 0.5f, 0.5f, 0.5f, 1, rng.Range(0, 100));
+        Noise(c, r, Palette.Scale(color, 0.5), 0.5f, 0.5f, 0.5f, 1, rng.Range(0, 100), pixels: pixels);
         if (rng.Chance(0.5))
         {
             // Woven geometric border pattern, common on rugs.
@@ -210,9 +296,10 @@ internal static class PhotoPlacement
 /// <summary>Tileable grey noise tiles rendered once per process (fixed seeds, so output stays reproducible).</summary>
 internal static class NoiseTiles
 {
-    private const int Size = 256;
+    public const int Size = 256;
 
-    public sealed record Tile(SKImage Image, float FrequencyX, float FrequencyY);
+    /// <summary>A tile as an image for Skia and as its grey levels (row-major, Size x Size) for managed loops.</summary>
+    public sealed record Tile(SKImage Image, byte[] Grey, float FrequencyX, float FrequencyY);
 
     private static readonly Lazy<Tile[]> Tiles = new(() =>
     [
@@ -251,7 +338,10 @@ internal static class NoiseTiles
             using var paint = new SKPaint { Shader = shader, ColorFilter = filter };
             canvas.DrawRect(0, 0, Size, Size, paint);
         }
+        var levels = new byte[Size * Size];
+        var pixels = PixelSpan.Of(bitmap);
+        for (var i = 0; i < levels.Length; i++) levels[i] = pixels[(i / Size) * bitmap.RowBytes + (i % Size) * 4];
         bitmap.SetImmutable();
-        return new Tile(SKImage.FromBitmap(bitmap), fx, fy);
+        return new Tile(SKImage.FromBitmap(bitmap), levels, fx, fy);
     }
 }
