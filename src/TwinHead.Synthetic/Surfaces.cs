@@ -29,7 +29,7 @@ internal static class Surfaces
             var local = new SKRect(0, 0, w, h);
             switch (kind)
             {
-                case "wood": Wood(c, local, rng); break;
+                case "wood": Wood(c, local, rng, small); break;
                 case "fabric": Fabric(c, local, rng, small); break;
                 case "marble": Marble(c, local, rng, small); break;
                 case "carpet": Carpet(c, local, rng, small); break;
@@ -168,20 +168,21 @@ internal static class Surfaces
         Noise(c, r, Palette.Scale(color, 0.7), grain, 0.6f, 0.6f, 1, rng.Range(0, 100), pixels: pixels);
     }
 
-    private static void Wood(SKCanvas c, SKRect r, SampleRandom rng)
+    private static void Wood(SKCanvas c, SKRect r, SampleRandom rng, SKBitmap? pixels = null)
     {
         var baseColor = Palette.Hsv(rng.Range(18, 38), rng.Range(0.35, 0.75), rng.Range(0.25, 0.85));
         c.DrawColor(baseColor);
         var vertical = rng.Chance(0.5);
-        c.Save();
+        // Saved only when rotated: an untouched canvas lets the grain be written straight into the pixels.
         if (vertical)
         {
+            c.Save();
             c.RotateDegrees(90, r.MidX, r.MidY);
         }
         var big = new SKRect(r.MidX - r.Width, r.MidY - r.Height, r.MidX + r.Width, r.MidY + r.Height);
         var grain = rng.Range(0.004, 0.012);
-        Noise(c, big, Palette.Scale(baseColor, 0.45), rng.Range(0.35, 0.7), grain, grain * rng.Range(8, 25), 3, rng.Range(0, 100));
-        Noise(c, big, Palette.Scale(baseColor, 0.6), 0.15f, 0.02f, 0.25f, 2, rng.Range(0, 100), turbulence: true);
+        Noise(c, big, Palette.Scale(baseColor, 0.45), rng.Range(0.35, 0.7), grain, grain * rng.Range(8, 25), 3, rng.Range(0, 100), pixels: pixels);
+        Noise(c, big, Palette.Scale(baseColor, 0.6), 0.15f, 0.02f, 0.25f, 2, rng.Range(0, 100), turbulence: true, pixels: pixels);
         if (rng.Chance(0.6))
         {
             // Plank joints.
@@ -189,7 +190,7 @@ internal static class Surfaces
             var plank = rng.Range(r.Height * 0.15f, r.Height * 0.45f);
             for (var y = big.Top + rng.Range(0, plank); y < big.Bottom; y += plank) c.DrawLine(big.Left, y, big.Right, y, joint);
         }
-        c.Restore();
+        if (vertical) c.Restore();
     }
 
     private static void Fabric(SKCanvas c, SKRect r, SampleRandom rng, SKBitmap pixels)
