@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SkiaSharp;
 
 namespace TwinHead.Synthetic;
@@ -83,6 +84,7 @@ internal static class Surfaces
     /// <paramref name="c"/>) when the canvas has no saved state or layer and only scales and translates: Skia's repeat-tiled image shader with a colour matrix costs
     /// 20-50 ns a pixel here, a managed loop a few. Returns false when the canvas does not qualify.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe bool NoiseInPlace(SKCanvas c, SKBitmap target, SKRect r, NoiseTiles.Tile tile, SKMatrix local, bool nearest, SKColor dark, float strength)
     {
         var m = c.TotalMatrix;
