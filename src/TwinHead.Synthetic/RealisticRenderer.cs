@@ -22,8 +22,8 @@ internal static class RealisticRenderer
             var frame = new SKRect(0, 0, sw, sh);
             switch (label)
             {
-                case DocumentClass.Document: PaperScene.Draw(canvas, frame, rng.Fork(), photos, cues); break;
-                case DocumentClass.Screen: DisplayScene.Draw(canvas, frame, rng.Fork(), photos, cues); break;
+                case DocumentClass.Document: PaperScene.Draw(canvas, sensor, frame, rng.Fork(), photos, cues); break;
+                case DocumentClass.Screen: DisplayScene.Draw(canvas, sensor, frame, rng.Fork(), photos, cues); break;
                 default: SubjectScene.Draw(canvas, sensor, frame, rng.Fork(), photos, cues); break;
             }
         }
@@ -34,9 +34,9 @@ internal static class RealisticRenderer
 /// <summary>Photographed paper: a page with perspective, bends and folds, lying on a surface or held in a hand, unevenly lit.</summary>
 internal static class PaperScene
 {
-    public static void Draw(SKCanvas canvas, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
+    public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
     {
-        cues.Background = Surfaces.Draw(canvas, frame, rng, photos);
+        cues.Background = Surfaces.Draw(canvas, frame, rng, photos, sensor);
         if (rng.Chance(0.5))
         {
             // A brightly lit desk: without it, exposing for the white page would leave every background dark,

@@ -52,6 +52,11 @@ internal static class SensorReadout
         }
     }
 
+    /// <summary>Fills <paramref name="target"/> (opaque RGBA) with <paramref name="source"/> resized by bilinear interpolation.</summary>
+    public static void Enlarge(SKBitmap source, SKBitmap target) =>
+        Resample(source, target, BuildFilter(source.Width, target.Width, false, 0), BuildFilter(source.Height, target.Height, false, 0),
+            [Identity, Identity, Identity], default);
+
     private static unsafe void Resample(SKBitmap source, SKBitmap target, Filter horizontal, Filter vertical, byte[][] tone, Vignette vignette)
     {
         int sh = source.Height, w = target.Width, h = target.Height;
@@ -154,12 +159,17 @@ internal static class SensorReadout
         var dy = y + 0.5f - vignette.CenterY;
         var inner = vignette.Inner * vignette.Radius;
         var ramp = vignette.Strength / (255f * MathF.Max(1e-3f, vignette.Radius - inner));
+        var darkens = vignette.Strength > 0;
         for (var x = 0; x < width; x++, sums += 4, target += 4)
         {
-            var dx = x + 0.5f - vignette.CenterX;
-            var distance = MathF.Sqrt(dx * dx + dy * dy);
-            // 256 = untouched; darkened linearly from the inner radius, as the original black radial gradient did.
-            var keep = 256 - (int)(256 * Math.Clamp((distance - inner) * ramp, 0, vignette.Strength / 255f) + 0.5f);
+            var keep = 256;
+            if (darkens)
+            {
+                var dx = x + 0.5f - vignette.CenterX;
+                var distance = MathF.Sqrt(dx * dx + dy * dy);
+                // 256 = untouched; darkened linearly from the inner radius, as the original black radial gradient did.
+                keep -= (int)(256 * Math.Clamp((distance - inner) * ramp, 0, vignette.Strength / 255f) + 0.5f);
+            }
             target[0] = (byte)((red[Clamp((sums[0] + round) >> FinalShift)] * keep + 128) >> 8);
             target[1] = (byte)((green[Clamp((sums[1] + round) >> FinalShift)] * keep + 128) >> 8);
             target[2] = (byte)((blue[Clamp((sums[2] + round) >> FinalShift)] * keep + 128) >> 8);

@@ -11,15 +11,18 @@ internal static class Surfaces
 {
     public static readonly string[] Kinds = ["wood", "fabric", "desk", "marble", "carpet", "dark", "wall", "photo", "paper-pile"];
 
-    /// <summary>Fills <paramref name="rect"/> with a surface of a kind drawn by <paramref name="rng"/>; returns the kind.</summary>
-    public static string Draw(SKCanvas canvas, SKRect rect, SampleRandom rng, PhotoLibrary photos)
+    /// <summary>
+    /// Fills <paramref name="rect"/> with a surface of a kind drawn by <paramref name="rng"/>; returns the kind.
+    /// <paramref name="pixels"/> is the bitmap under <paramref name="canvas"/> when the caller has it.
+    /// </summary>
+    public static string Draw(SKCanvas canvas, SKRect rect, SampleRandom rng, PhotoLibrary photos, SKBitmap? pixels = null)
     {
         var kind = Kinds[rng.Weighted([3, 2, 2.5, 1, 1.2, 1.6, 1.5, photos.Count > 0 ? 2.5 : 0, 0.5])];
-        Draw(canvas, rect, kind, rng, photos);
+        Draw(canvas, rect, kind, rng, photos, pixels);
         return kind;
     }
 
-    public static void Draw(SKCanvas canvas, SKRect rect, string kind, SampleRandom rng, PhotoLibrary photos)
+    public static void Draw(SKCanvas canvas, SKRect rect, string kind, SampleRandom rng, PhotoLibrary photos, SKBitmap? pixels = null)
     {
         // Noise is drawn into a quarter-area bitmap then scaled up: Perlin noise costs per pixel.
         var w = Math.Max(8, (int)(rect.Width / 2));
@@ -41,6 +44,15 @@ internal static class Surfaces
                 default: Plain(c, local, rng, Palette.Hsv(rng.Range(0, 360), rng.Range(0, 0.6), rng.Range(0.25, 0.95)), 0.05f, small); break;
             }
             Lighting(c, local, rng);
+        }
+        // A surface filling an untransformed canvas is enlarged straight into its pixels (managed bilinear, as the
+        // draw below samples). Blurred photos are left to Skia: their edges can be translucent.
+        var whole = pixels is not null && new SKRect(0, 0, pixels.Width, pixels.Height) == rect;
+        if (whole && kind != "photo" && canvas.SaveCount == 1 && canvas.TotalMatrix.IsIdentity && canvas.IsClipRect
+            && canvas.DeviceClipBounds == new SKRectI(0, 0, pixels!.Width, pixels.Height))
+        {
+            SensorReadout.Enlarge(small, pixels);
+            return;
         }
         small.SetImmutable();
         using var image = SKImage.FromBitmap(small);
