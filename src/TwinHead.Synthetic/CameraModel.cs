@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SkiaSharp;
 
 namespace TwinHead.Synthetic;
@@ -35,31 +36,15 @@ internal static class CameraModel
         var gains = new[] { (float)(1 + warm), (float)(1 + tint), (float)(1 - warm) };
         var contrast = rng.Range(-0.1, 0.2);
         var lift = rng.Range(0, 0.05);
-        using var tone = ToneTable(gains, gamma, stretch, (float)target, contrast, lift);
+        var tone = ToneTables(gains, gamma, stretch, (float)target, contrast, lift);
 
         var output = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         var sigmaX = (blur + (rng.Chance(0.5) ? shake : 0)) * width / (float)sensor.Width;
         var sigmaY = (blur + shake) * height / (float)sensor.Height;
-        using (var canvas = new SKCanvas(output))
-        {
-            sensor.SetImmutable();
-            using var image = SKImage.FromBitmap(sensor);
-            using var paint = new SKPaint { ColorFilter = tone };
-            // The sensor is 1.25x the output: no mipmaps needed at that ratio (building them costs more than the draw).
-            // Phones sharpen; a Catmull-Rom downscale sharpens edges as a side effect, at no extra pass.
-            var sampling = rng.Chance(0.5) ? new SKSamplingOptions(SKCubicResampler.CatmullRom) : new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None);
-            canvas.DrawImage(image, new SKRect(0, 0, width, height), sampling, paint);
-            Vignette(canvas, width, height, rng);
-        }
-        if (sigmaX + sigmaY > 0.3f)
-        {
-            using var sharp = SKImage.FromBitmap(output);
-            using var canvas = new SKCanvas(output);
-            using var defocus = SKImageFilter.CreateBlur(sigmaX, sigmaY, SKShaderTileMode.Clamp);
-            using var paint = new SKPaint { ImageFilter = defocus, BlendMode = SKBlendMode.Src };
-            canvas.DrawImage(sharp, 0, 0, SKSamplingOptions.Default, paint);
-        }
-
+        if (sigmaX + sigmaY <= 0.3f) sigmaX = sigmaY = 0;
+        // Phones sharpen; a Catmull-Rom downscale sharpens edges as a side effect, at no extra pass.
+        var catmullRom = rng.Chance(0.5);
+        SensorReadout.Develop(sensor, output, catmullRom, sigmaX, sigmaY, tone, Vignette(width, height, rng));
         cues.Noise = Math.Round(rng.Range(0.004, 0.03), 4);
         SensorNoise.Apply(output, rng, (float)cues.Noise);
         return output;
@@ -116,7 +101,7 @@ internal static class CameraModel
         return (mean, Math.Sqrt(Math.Max(0, sumSq / Math.Max(1, n) - mean * mean)));
     }
 
-    private static SKColorFilter ToneTable(float[] gains, float gamma, float stretch, float pivot, float contrast, float lift)
+    private static byte[][] ToneTables(float[] gains, float gamma, float stretch, float pivot, float contrast, float lift)
     {
         var tables = new byte[3][];
         for (var c = 0; c < 3; c++)
@@ -134,20 +119,15 @@ internal static class CameraModel
             }
             tables[c] = table;
         }
-        var alpha = new byte[256];
-        for (var i = 0; i < 256; i++) alpha[i] = (byte)i;
-        return SKColorFilter.CreateTable(alpha, tables[0], tables[1], tables[2]);
+        return tables;
     }
 
-    private static void Vignette(SKCanvas canvas, int width, int height, SampleRandom rng)
+    private static SensorReadout.Vignette Vignette(int width, int height, SampleRandom rng)
     {
         var strength = (byte)rng.Int(0, 70);
         var cx = width * rng.Range(0.35, 0.65);
         var cy = height * rng.Range(0.35, 0.65);
-        using var shader = SKShader.CreateRadialGradient(new SKPoint(cx, cy), MathF.Max(width, height) * rng.Range(0.6, 0.95),
-            [SKColors.Transparent, SKColors.Transparent, new SKColor(0, 0, 0, strength)], [0, 0.55f, 1], SKShaderTileMode.Clamp);
-        using var paint = new SKPaint { Shader = shader };
-        canvas.DrawRect(0, 0, width, height, paint);
+        return new SensorReadout.Vignette(cx, cy, MathF.Max(width, height) * rng.Range(0.6, 0.95), 0.55f, strength);
     }
 
 }
@@ -158,47 +138,59 @@ internal static class CameraModel
 /// </summary>
 internal static class BayerMosaic
 {
-    public static void Apply(SKBitmap bitmap)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Apply(SKBitmap bitmap)
     {
         int w = bitmap.Width, h = bitmap.Height, stride = bitmap.RowBytes;
         if (w < 4 || h < 4) return;
-        var px = PixelSpan.Of(bitmap);
-        // Raw single-channel sample per pixel.
+        var px = (byte*)bitmap.GetPixels();
+        // Raw single-channel sample per pixel: R G on even rows, G B on odd rows.
         var raw = new byte[w * h];
-        for (var y = 0; y < h; y++)
+        fixed (byte* rawStart = raw)
         {
-            var row = y * stride;
-            var even = (y & 1) == 0;
-            for (var x = 0; x < w; x++)
+            for (var y = 0; y < h; y++)
             {
-                var channel = even ? ((x & 1) == 0 ? 0 : 1) : ((x & 1) == 0 ? 1 : 2);
-                raw[y * w + x] = px[row + x * 4 + channel];
+                var src = px + (long)y * stride;
+                var dst = rawStart + y * w;
+                var first = (y & 1) == 0 ? 0 : 1;
+                for (var x = 0; x < w; x += 2)
+                {
+                    dst[x] = src[x * 4 + first];
+                    if (x + 1 < w) dst[x + 1] = src[x * 4 + 4 + first + 1];
+                }
             }
-        }
-        for (var y = 1; y < h - 1; y++)
-        {
-            var row = y * stride;
-            var even = (y & 1) == 0;
-            var r0 = (y - 1) * w;
-            var r1 = y * w;
-            var r2 = (y + 1) * w;
-            for (var x = 1; x < w - 1; x++)
+            for (var y = 1; y < h - 1; y++)
             {
-                int c = raw[r1 + x];
-                int cross = (raw[r0 + x] + raw[r2 + x] + raw[r1 + x - 1] + raw[r1 + x + 1] + 2) >> 2;
-                int diag = (raw[r0 + x - 1] + raw[r0 + x + 1] + raw[r2 + x - 1] + raw[r2 + x + 1] + 2) >> 2;
-                int horiz = (raw[r1 + x - 1] + raw[r1 + x + 1] + 1) >> 1;
-                int vert = (raw[r0 + x] + raw[r2 + x] + 1) >> 1;
-                int r, g, b;
-                var evenX = (x & 1) == 0;
-                if (even && evenX) { r = c; g = cross; b = diag; }
-                else if (!even && !evenX) { b = c; g = cross; r = diag; }
-                else if (even) { g = c; r = horiz; b = vert; }
-                else { g = c; b = horiz; r = vert; }
-                var o = row + x * 4;
-                px[o] = (byte)r;
-                px[o + 1] = (byte)g;
-                px[o + 2] = (byte)b;
+                var o = px + (long)y * stride;
+                var r0 = rawStart + (y - 1) * w;
+                var r1 = rawStart + y * w;
+                var r2 = rawStart + (y + 1) * w;
+                // Even rows: red sites at even x, green at odd x; odd rows: green at even x, blue at odd x. Green sites
+                // rebuild red and blue from row and column neighbours; red and blue sites rebuild green from the four
+                // edge neighbours and the opposite colour from the four diagonals.
+                var evenRow = (y & 1) == 0;
+                for (var x = 1; x < w - 1; x++)
+                {
+                    int c = r1[x];
+                    var q = o + x * 4;
+                    var green = ((x & 1) == 0) != evenRow;
+                    if (green)
+                    {
+                        var horiz = (byte)((r1[x - 1] + r1[x + 1] + 1) >> 1);
+                        var vert = (byte)((r0[x] + r2[x] + 1) >> 1);
+                        q[1] = (byte)c;
+                        if (evenRow) { q[0] = horiz; q[2] = vert; }
+                        else { q[2] = horiz; q[0] = vert; }
+                    }
+                    else
+                    {
+                        var cross = (byte)((r0[x] + r2[x] + r1[x - 1] + r1[x + 1] + 2) >> 2);
+                        var diag = (byte)((r0[x - 1] + r0[x + 1] + r2[x - 1] + r2[x + 1] + 2) >> 2);
+                        q[1] = cross;
+                        if (evenRow) { q[0] = (byte)c; q[2] = diag; }
+                        else { q[2] = (byte)c; q[0] = diag; }
+                    }
+                }
             }
         }
     }

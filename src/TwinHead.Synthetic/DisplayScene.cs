@@ -14,12 +14,12 @@ internal static class DisplayScene
     /// <summary>Largest display resolution rendered per sample (content drawing cost grows with it).</summary>
     private const int MaxDisplayPixels = 400_000;
 
-    public static void Draw(SKCanvas canvas, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
+    public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
     {
         var device = Devices[rng.Weighted([2, 2, 1.6, 1, 1, 2.6])];
         cues.Device = device;
         cues.Bezel = device != "closeup";
-        cues.Background = Room(canvas, frame, rng, photos);
+        cues.Background = Room(canvas, sensor, frame, rng, photos);
 
         var portrait = device is "phone" ? rng.Chance(0.75) : device == "tablet" && rng.Chance(0.5);
         var aspect = device switch
@@ -89,7 +89,7 @@ internal static class DisplayScene
     }
 
     /// <summary>What surrounds the device: a room, a desk, a wall, or darkness.</summary>
-    private static string Room(SKCanvas canvas, SKRect frame, SampleRandom rng, PhotoLibrary photos)
+    private static string Room(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, PhotoLibrary photos)
     {
         switch (rng.Weighted([2, 3, 1.6]))
         {
@@ -97,7 +97,7 @@ internal static class DisplayScene
                 Scenes.Draw(canvas, frame, rng.Chance(0.6) ? "room" : "outdoor", rng, photos);
                 return "room";
             case 1:
-                return Surfaces.Draw(canvas, frame, rng, photos);
+                return Surfaces.Draw(canvas, frame, rng, photos, sensor);
             default:
                 canvas.DrawColor(Palette.Gray(rng.Int(5, 40)));
                 return "dark";

@@ -30,7 +30,7 @@ internal static class DocumentPages
         var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         using var canvas = new SKCanvas(bitmap);
         var page = new PageContext(canvas, width, height, rng);
-        Paper(page, layout);
+        Paper(page, layout, bitmap);
         switch (layout)
         {
             case "letter": Letter(page); break;
@@ -124,7 +124,7 @@ internal static class DocumentPages
         }
     }
 
-    private static void Paper(PageContext p, string layout)
+    private static void Paper(PageContext p, string layout, SKBitmap pixels)
     {
         var rng = p.Rng;
         SKColor paper = layout switch
@@ -142,7 +142,7 @@ internal static class DocumentPages
         };
         p.Canvas.Clear(paper);
         // Fibre texture: fine, faint.
-        Surfaces.Noise(p.Canvas, new SKRect(0, 0, p.W, p.H), Palette.Scale(paper, 0.8), rng.Range(0.04, 0.12), 0.35f, 0.35f, 1, rng.Range(0, 100));
+        Surfaces.Noise(p.Canvas, new SKRect(0, 0, p.W, p.H), Palette.Scale(paper, 0.8), rng.Range(0.04, 0.12), 0.35f, 0.35f, 1, rng.Range(0, 100), pixels: pixels);
         p.Ink = Palette.Ink(rng);
         if (layout == "receipt")
         {

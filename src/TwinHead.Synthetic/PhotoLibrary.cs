@@ -99,6 +99,15 @@ internal sealed class PhotoLibrary
 
     private static SKImage? Decode(string file)
     {
+        var cached = DecodedPhotoCache.Default.TryLoad(file, DecodeSide);
+        if (cached is not null) return cached;
+        var image = DecodeFile(file);
+        if (image is not null) DecodedPhotoCache.Default.TryStore(file, DecodeSide, image);
+        return image;
+    }
+
+    private static SKImage? DecodeFile(string file)
+    {
         try
         {
             using var codec = SKCodec.Create(file);
@@ -107,21 +116,42 @@ internal sealed class PhotoLibrary
             var factor = Math.Min(1f, DecodeSide / (float)Math.Max(info.Width, info.Height));
             var scaled = codec.GetScaledDimensions(factor);
             var target = new SKImageInfo(scaled.Width, scaled.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
-            using var bitmap = new SKBitmap(target);
+            var bitmap = new SKBitmap(target);
             var result = codec.GetPixels(target, bitmap.GetPixels());
             if (result != SKCodecResult.Success && result != SKCodecResult.IncompleteInput)
             {
-                using var full = SKBitmap.Decode(file);
-                if (full is null) return null;
-                using var resized = full.Resize(new SKImageInfo(Math.Max(1, (int)(full.Width * factor)), Math.Max(1, (int)(full.Height * factor))), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
-                return resized is null ? null : SKImage.FromBitmap(resized);
+                bitmap.Dispose();
+                bitmap = SKBitmap.Decode(file);
+                if (bitmap is null) return null;
             }
-            bitmap.SetImmutable();
-            return SKImage.FromBitmap(bitmap);
+            using (bitmap)
+            {
+                return Shrunk(bitmap);
+            }
         }
         catch (IOException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The decoded photo with its longest side at most <see cref="DecodeSide"/>. Only JPEG decoders scale while decoding;
+    /// a PNG or WebP wallpaper arrives at full size (up to 4K), and every draw of it would rebuild its mipmaps.
+    /// </summary>
+    private static SKImage? Shrunk(SKBitmap bitmap)
+    {
+        var factor = DecodeSide / (float)Math.Max(bitmap.Width, bitmap.Height);
+        if (factor >= 1)
+        {
+            bitmap.SetImmutable();
+            return SKImage.FromBitmap(bitmap);
+        }
+        var size = new SKImageInfo(Math.Max(1, (int)MathF.Round(bitmap.Width * factor)), Math.Max(1, (int)MathF.Round(bitmap.Height * factor)),
+            SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var resized = bitmap.Resize(size, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        if (resized is null) return null;
+        resized.SetImmutable();
+        return SKImage.FromBitmap(resized);
     }
 }

@@ -22,9 +22,9 @@ internal static class RealisticRenderer
             var frame = new SKRect(0, 0, sw, sh);
             switch (label)
             {
-                case DocumentClass.Document: PaperScene.Draw(canvas, frame, rng.Fork(), photos, cues); break;
-                case DocumentClass.Screen: DisplayScene.Draw(canvas, frame, rng.Fork(), photos, cues); break;
-                default: SubjectScene.Draw(canvas, frame, rng.Fork(), photos, cues); break;
+                case DocumentClass.Document: PaperScene.Draw(canvas, sensor, frame, rng.Fork(), photos, cues); break;
+                case DocumentClass.Screen: DisplayScene.Draw(canvas, sensor, frame, rng.Fork(), photos, cues); break;
+                default: SubjectScene.Draw(canvas, sensor, frame, rng.Fork(), photos, cues); break;
             }
         }
         return CameraModel.Develop(sensor, width, height, rng.Fork(), cues);
@@ -34,9 +34,9 @@ internal static class RealisticRenderer
 /// <summary>Photographed paper: a page with perspective, bends and folds, lying on a surface or held in a hand, unevenly lit.</summary>
 internal static class PaperScene
 {
-    public static void Draw(SKCanvas canvas, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
+    public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
     {
-        cues.Background = Surfaces.Draw(canvas, frame, rng, photos);
+        cues.Background = Surfaces.Draw(canvas, frame, rng, photos, sensor);
         if (rng.Chance(0.5))
         {
             // A brightly lit desk: without it, exposing for the white page would leave every background dark,
@@ -333,7 +333,7 @@ internal static class Lighting
 /// <summary>Everyday subjects photographed directly: real photos when available, otherwise synthetic scenes.</summary>
 internal static class SubjectScene
 {
-    public static void Draw(SKCanvas canvas, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
+    public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
     {
         var usePhoto = photos.Count > 0 && rng.Chance(0.35);
         if (usePhoto)
@@ -359,10 +359,12 @@ internal static class SubjectScene
             var grow = 1.15f;
             var r = new SKRect(frame.MidX - frame.Width * grow / 2, frame.MidY - frame.Height * grow / 2, frame.MidX + frame.Width * grow / 2, frame.MidY + frame.Height * grow / 2);
             Scenes.Draw(canvas, r, kind, rng, photos);
-            // Real surfaces are never flat colour: fine texture (fabric, plaster, grain, foliage) over the drawing.
-            Surfaces.Noise(canvas, r, SKColors.Black, rng.Range(0.08, 0.22), rng.Range(0.15, 0.6), rng.Range(0.15, 0.6), 1, rng.Range(0, 100));
-            Surfaces.Noise(canvas, r, SKColors.Black, rng.Range(0.1, 0.25), rng.Range(0.02, 0.06), rng.Range(0.02, 0.06), 3, rng.Range(0, 100));
             canvas.Restore();
+            // Real surfaces are never flat colour: fine texture (fabric, plaster, grain, foliage) over the drawing.
+            // Drawn after the tilted, muted layer (black darkening is unchanged by desaturation; the texture has no
+            // direction worth tilting), so that it can be written straight into the sensor pixels.
+            Surfaces.Noise(canvas, frame, SKColors.Black, rng.Range(0.08, 0.22), rng.Range(0.15, 0.6), rng.Range(0.15, 0.6), 1, rng.Range(0, 100), pixels: sensor);
+            Surfaces.Noise(canvas, frame, SKColors.Black, rng.Range(0.1, 0.25), rng.Range(0.02, 0.06), rng.Range(0.02, 0.06), 3, rng.Range(0, 100), pixels: sensor);
         }
         cues.Lighting = rng.Chance(0.5) ? Lighting.Apply(canvas, frame, rng) : "natural";
     }

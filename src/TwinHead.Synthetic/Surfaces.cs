@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SkiaSharp;
 
 namespace TwinHead.Synthetic;
@@ -10,15 +11,18 @@ internal static class Surfaces
 {
     public static readonly string[] Kinds = ["wood", "fabric", "desk", "marble", "carpet", "dark", "wall", "photo", "paper-pile"];
 
-    /// <summary>Fills <paramref name="rect"/> with a surface of a kind drawn by <paramref name="rng"/>; returns the kind.</summary>
-    public static string Draw(SKCanvas canvas, SKRect rect, SampleRandom rng, PhotoLibrary photos)
+    /// <summary>
+    /// Fills <paramref name="rect"/> with a surface of a kind drawn by <paramref name="rng"/>; returns the kind.
+    /// <paramref name="pixels"/> is the bitmap under <paramref name="canvas"/> when the caller has it.
+    /// </summary>
+    public static string Draw(SKCanvas canvas, SKRect rect, SampleRandom rng, PhotoLibrary photos, SKBitmap? pixels = null)
     {
         var kind = Kinds[rng.Weighted([3, 2, 2.5, 1, 1.2, 1.6, 1.5, photos.Count > 0 ? 2.5 : 0, 0.5])];
-        Draw(canvas, rect, kind, rng, photos);
+        Draw(canvas, rect, kind, rng, photos, pixels);
         return kind;
     }
 
-    public static void Draw(SKCanvas canvas, SKRect rect, string kind, SampleRandom rng, PhotoLibrary photos)
+    public static void Draw(SKCanvas canvas, SKRect rect, string kind, SampleRandom rng, PhotoLibrary photos, SKBitmap? pixels = null)
     {
         // Noise is drawn into a quarter-area bitmap then scaled up: Perlin noise costs per pixel.
         var w = Math.Max(8, (int)(rect.Width / 2));
@@ -29,17 +33,26 @@ internal static class Surfaces
             var local = new SKRect(0, 0, w, h);
             switch (kind)
             {
-                case "wood": Wood(c, local, rng); break;
-                case "fabric": Fabric(c, local, rng); break;
-                case "marble": Marble(c, local, rng); break;
-                case "carpet": Carpet(c, local, rng); break;
-                case "dark": Plain(c, local, rng, Palette.Hsv(rng.Range(0, 360), rng.Range(0, 0.4), rng.Range(0.05, 0.25)), 0.04f); break;
-                case "wall": Plain(c, local, rng, Palette.Hsv(rng.Range(20, 60), rng.Range(0, 0.25), rng.Range(0.55, 0.95)), 0.03f); break;
+                case "wood": Wood(c, local, rng, small); break;
+                case "fabric": Fabric(c, local, rng, small); break;
+                case "marble": Marble(c, local, rng, small); break;
+                case "carpet": Carpet(c, local, rng, small); break;
+                case "dark": Plain(c, local, rng, Palette.Hsv(rng.Range(0, 360), rng.Range(0, 0.4), rng.Range(0.05, 0.25)), 0.04f, small); break;
+                case "wall": Plain(c, local, rng, Palette.Hsv(rng.Range(20, 60), rng.Range(0, 0.25), rng.Range(0.55, 0.95)), 0.03f, small); break;
                 case "photo": BlurredPhoto(c, local, rng, photos); break;
                 case "paper-pile": PaperPile(c, local, rng); break;
-                default: Plain(c, local, rng, Palette.Hsv(rng.Range(0, 360), rng.Range(0, 0.6), rng.Range(0.25, 0.95)), 0.05f); break;
+                default: Plain(c, local, rng, Palette.Hsv(rng.Range(0, 360), rng.Range(0, 0.6), rng.Range(0.25, 0.95)), 0.05f, small); break;
             }
             Lighting(c, local, rng);
+        }
+        // A surface filling an untransformed canvas is enlarged straight into its pixels (managed bilinear, as the
+        // draw below samples). Blurred photos are left to Skia: their edges can be translucent.
+        var whole = pixels is not null && new SKRect(0, 0, pixels.Width, pixels.Height) == rect;
+        if (whole && kind != "photo" && canvas.SaveCount == 1 && canvas.TotalMatrix.IsIdentity && canvas.IsClipRect
+            && canvas.DeviceClipBounds == new SKRectI(0, 0, pixels!.Width, pixels.Height))
+        {
+            SensorReadout.Enlarge(small, pixels);
+            return;
         }
         small.SetImmutable();
         using var image = SKImage.FromBitmap(small);
@@ -49,13 +62,22 @@ internal static class Surfaces
     /// <summary>
     /// Darkens <paramref name="r"/> with noise of roughly the requested frequencies (cycles per pixel), tinted
     /// <paramref name="dark"/>. Drawn from a few precomputed tileable noise tiles, scaled and shifted by
-    /// <paramref name="seed"/>: Perlin noise evaluated per pixel would dominate the cost of a sample.
+    /// <paramref name="seed"/>: Perlin noise evaluated per pixel would dominate the cost of a sample. Callers that
+    /// hold the bitmap <paramref name="c"/> draws into pass it as <paramref name="pixels"/>, so the noise can be
+    /// written into it directly.
     /// </summary>
-    public static void Noise(SKCanvas c, SKRect r, SKColor dark, float strength, float fx, float fy, int octaves, float seed, bool turbulence = false)
+    public static void Noise(SKCanvas c, SKRect r, SKColor dark, float strength, float fx, float fy, int octaves, float seed, bool turbulence = false, SKBitmap? pixels = null)
     {
         var tile = NoiseTiles.For(fx, fy, octaves, turbulence);
         var local = SKMatrix.CreateScale(tile.FrequencyX / fx, tile.FrequencyY / fy).PostConcat(SKMatrix.CreateTranslation(seed * 37.1f, seed * 53.7f));
-        using var noise = tile.Image.ToShader(SKShaderTileMode.Repeat, SKShaderTileMode.Repeat, new SKSamplingOptions(SKFilterMode.Linear), local);
+        // A tile texel shrunk to at most a device pixel is noise of pixel size either way; nearest lookups of it look
+        // alike and cost a third of bilinear ones with Skia's repeat tiling. Enlarged tiles stay bilinear (no blocks).
+        var device = c.TotalMatrix;
+        var texelX = local.ScaleX * MathF.Sqrt(device.ScaleX * device.ScaleX + device.SkewY * device.SkewY);
+        var texelY = local.ScaleY * MathF.Sqrt(device.ScaleY * device.ScaleY + device.SkewX * device.SkewX);
+        var filter = texelX <= 1 && texelY <= 1 ? SKFilterMode.Nearest : SKFilterMode.Linear;
+        if (pixels is not null && NoiseInPlace(c, pixels, r, tile, local, filter == SKFilterMode.Nearest, dark, strength)) return;
+        using var noise = tile.Image.ToShader(SKShaderTileMode.Repeat, SKShaderTileMode.Repeat, new SKSamplingOptions(filter), local);
         // Alpha from the noise's red channel, colour fixed: the noise darkens the base by up to 'strength'.
         ReadOnlySpan<float> matrix =
         [
@@ -64,32 +86,117 @@ internal static class Surfaces
             0, 0, 0, 0, dark.Blue / 255f,
             strength * 2, 0, 0, 0, -strength * 0.5f,
         ];
-        using var filter = SKColorFilter.CreateColorMatrix(matrix);
-        using var paint = new SKPaint { Shader = noise, ColorFilter = filter };
+        using var tint = SKColorFilter.CreateColorMatrix(matrix);
+        using var paint = new SKPaint { Shader = noise, ColorFilter = tint };
         c.DrawRect(r, paint);
     }
 
-    private static void Plain(SKCanvas c, SKRect r, SampleRandom rng, SKColor color, float grain)
+    /// <summary>
+    /// The same darkening as <see cref="Noise"/>, written straight into <paramref name="target"/> (the bitmap under
+    /// <paramref name="c"/>) when the canvas has no saved state or layer and only scales and translates: Skia's repeat-tiled image shader with a colour matrix costs
+    /// 20-50 ns a pixel here, a managed loop a few. Returns false when the canvas does not qualify.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe bool NoiseInPlace(SKCanvas c, SKBitmap target, SKRect r, NoiseTiles.Tile tile, SKMatrix local, bool nearest, SKColor dark, float strength)
     {
-        c.DrawColor(color);
-        Noise(c, r, Palette.Scale(color, 0.6), grain * 3, 0.05f, 0.05f, 2, rng.Range(0, 100));
-        Noise(c, r, Palette.Scale(color, 0.7), grain, 0.6f, 0.6f, 1, rng.Range(0, 100));
+        var m = c.TotalMatrix;
+        if (c.SaveCount != 1 || !c.IsClipRect || m.SkewX != 0 || m.SkewY != 0 || m.Persp0 != 0 || m.Persp1 != 0 || m.Persp2 != 1
+            || m.ScaleX == 0 || m.ScaleY == 0 || local.SkewX != 0 || local.SkewY != 0)
+        {
+            return false;
+        }
+        if (target.ColorType != SKColorType.Rgba8888) return false;
+        var bounds = SKRectI.Round(m.MapRect(r));
+        bounds.Intersect(c.DeviceClipBounds);
+        bounds.Intersect(new SKRectI(0, 0, target.Width, target.Height));
+        if (bounds.IsEmpty) return true;
+
+        // Device pixel centre -> canvas -> tile texels: u = x * du + u0, v = y * dv + v0.
+        var du = 1 / (m.ScaleX * local.ScaleX);
+        var dv = 1 / (m.ScaleY * local.ScaleY);
+        var u0 = ((0.5f - m.TransX) / m.ScaleX - local.TransX) / local.ScaleX;
+        var v0 = ((0.5f - m.TransY) / m.ScaleY - local.TransY) / local.ScaleY;
+        // Coverage (0..256) per noise level, as the colour matrix computed it: alpha = strength * (2n - 0.5), clamped.
+        var coverage = stackalloc int[256];
+        for (var n = 0; n < 256; n++) coverage[n] = (int)(Math.Clamp(strength * (2 * n / 255f - 0.5f), 0, 1) * 256 + 0.5f);
+        int dr = dark.Red, dg = dark.Green, db = dark.Blue;
+        var size = NoiseTiles.Size;
+        var mask = size - 1;
+        fixed (byte* grey = tile.Grey)
+        {
+            var pixels = (byte*)target.GetPixels();
+            for (var y = bounds.Top; y < bounds.Bottom; y++)
+            {
+                var row = pixels + (long)y * target.RowBytes;
+                var v = y * dv + v0;
+                int vi, vn = 0, fv = 0;
+                if (nearest)
+                {
+                    vi = (int)MathF.Floor(v) & mask;
+                }
+                else
+                {
+                    var vf = MathF.Floor(v - 0.5f);
+                    fv = (int)((v - 0.5f - vf) * 256);
+                    vi = (int)vf & mask;
+                    vn = (vi + 1) & mask;
+                }
+                var line = grey + vi * size;
+                var next = grey + vn * size;
+                for (var x = bounds.Left; x < bounds.Right; x++)
+                {
+                    var u = x * du + u0;
+                    int level;
+                    if (nearest)
+                    {
+                        level = line[(int)MathF.Floor(u) & mask];
+                    }
+                    else
+                    {
+                        var uf = MathF.Floor(u - 0.5f);
+                        var fu = (int)((u - 0.5f - uf) * 256);
+                        var ui = (int)uf & mask;
+                        var un = (ui + 1) & mask;
+                        var top = line[ui] * (256 - fu) + line[un] * fu;
+                        var bottom = next[ui] * (256 - fu) + next[un] * fu;
+                        level = (top * (256 - fv) + bottom * fv + (1 << 15)) >> 16;
+                    }
+                    var a = coverage[level];
+                    if (a == 0) continue;
+                    var p = row + x * 4;
+                    // Source-over of the opaque tint at coverage a.
+                    p[0] = (byte)(p[0] + (((dr - p[0]) * a + 128) >> 8));
+                    p[1] = (byte)(p[1] + (((dg - p[1]) * a + 128) >> 8));
+                    p[2] = (byte)(p[2] + (((db - p[2]) * a + 128) >> 8));
+                    p[3] = (byte)(p[3] + (((255 - p[3]) * a + 128) >> 8));
+                }
+            }
+        }
+        return true;
     }
 
-    private static void Wood(SKCanvas c, SKRect r, SampleRandom rng)
+    private static void Plain(SKCanvas c, SKRect r, SampleRandom rng, SKColor color, float grain, SKBitmap? pixels = null)
+    {
+        c.DrawColor(color);
+        Noise(c, r, Palette.Scale(color, 0.6), grain * 3, 0.05f, 0.05f, 2, rng.Range(0, 100), pixels: pixels);
+        Noise(c, r, Palette.Scale(color, 0.7), grain, 0.6f, 0.6f, 1, rng.Range(0, 100), pixels: pixels);
+    }
+
+    private static void Wood(SKCanvas c, SKRect r, SampleRandom rng, SKBitmap? pixels = null)
     {
         var baseColor = Palette.Hsv(rng.Range(18, 38), rng.Range(0.35, 0.75), rng.Range(0.25, 0.85));
         c.DrawColor(baseColor);
         var vertical = rng.Chance(0.5);
-        c.Save();
+        // Saved only when rotated: an untouched canvas lets the grain be written straight into the pixels.
         if (vertical)
         {
+            c.Save();
             c.RotateDegrees(90, r.MidX, r.MidY);
         }
         var big = new SKRect(r.MidX - r.Width, r.MidY - r.Height, r.MidX + r.Width, r.MidY + r.Height);
         var grain = rng.Range(0.004, 0.012);
-        Noise(c, big, Palette.Scale(baseColor, 0.45), rng.Range(0.35, 0.7), grain, grain * rng.Range(8, 25), 3, rng.Range(0, 100));
-        Noise(c, big, Palette.Scale(baseColor, 0.6), 0.15f, 0.02f, 0.25f, 2, rng.Range(0, 100), turbulence: true);
+        Noise(c, big, Palette.Scale(baseColor, 0.45), rng.Range(0.35, 0.7), grain, grain * rng.Range(8, 25), 3, rng.Range(0, 100), pixels: pixels);
+        Noise(c, big, Palette.Scale(baseColor, 0.6), 0.15f, 0.02f, 0.25f, 2, rng.Range(0, 100), turbulence: true, pixels: pixels);
         if (rng.Chance(0.6))
         {
             // Plank joints.
@@ -97,10 +204,10 @@ internal static class Surfaces
             var plank = rng.Range(r.Height * 0.15f, r.Height * 0.45f);
             for (var y = big.Top + rng.Range(0, plank); y < big.Bottom; y += plank) c.DrawLine(big.Left, y, big.Right, y, joint);
         }
-        c.Restore();
+        if (vertical) c.Restore();
     }
 
-    private static void Fabric(SKCanvas c, SKRect r, SampleRandom rng)
+    private static void Fabric(SKCanvas c, SKRect r, SampleRandom rng, SKBitmap pixels)
     {
         var color = Palette.Random(rng, 0.15, 0.9, 0.05, 0.7);
         c.DrawColor(color);
@@ -109,7 +216,7 @@ internal static class Surfaces
         for (var x = r.Left; x < r.Right; x += pitch) c.DrawLine(x, r.Top, x, r.Bottom, weave);
         for (var y = r.Top; y < r.Bottom; y += pitch * rng.Range(0.8, 1.2)) c.DrawLine(r.Left, y, r.Right, y, weave);
         // Folds: broad soft shading.
-        Noise(c, r, Palette.Scale(color, 0.4), rng.Range(0.2, 0.5), 0.01f, 0.02f, 2, rng.Range(0, 100));
+        Noise(c, r, Palette.Scale(color, 0.4), rng.Range(0.2, 0.5), 0.01f, 0.02f, 2, rng.Range(0, 100), pixels: pixels);
         if (rng.Chance(0.4))
         {
             // Printed pattern (stripes or checks), as on tablecloths and bedding.
@@ -120,20 +227,20 @@ internal static class Surfaces
         }
     }
 
-    private static void Marble(SKCanvas c, SKRect r, SampleRandom rng)
+    private static void Marble(SKCanvas c, SKRect r, SampleRandom rng, SKBitmap pixels)
     {
         var v = rng.Range(0.75, 0.95);
         var color = rng.Chance(0.75) ? Palette.Hsv(rng.Range(20, 220), rng.Range(0, 0.08), v) : Palette.Hsv(rng.Range(0, 360), rng.Range(0, 0.3), rng.Range(0.1, 0.3));
         c.DrawColor(color);
-        Noise(c, r, Palette.Scale(color, 0.5), rng.Range(0.3, 0.6), 0.012f, 0.02f, 4, rng.Range(0, 100), turbulence: true);
-        Noise(c, r, Palette.Scale(color, 0.85), 0.2f, 0.08f, 0.08f, 2, rng.Range(0, 100));
+        Noise(c, r, Palette.Scale(color, 0.5), rng.Range(0.3, 0.6), 0.012f, 0.02f, 4, rng.Range(0, 100), turbulence: true, pixels: pixels);
+        Noise(c, r, Palette.Scale(color, 0.85), 0.2f, 0.08f, 0.08f, 2, rng.Range(0, 100), pixels: pixels);
     }
 
-    private static void Carpet(SKCanvas c, SKRect r, SampleRandom rng)
+    private static void Carpet(SKCanvas c, SKRect r, SampleRandom rng, SKBitmap pixels)
     {
         var color = Palette.Random(rng, 0.2, 0.8, 0.1, 0.6);
         c.DrawColor(color);
-        Noise(c, r, Palette.Scale(color, 0.5), 0.5f, 0.5f, 0.5f, 1, rng.Range(0, 100));
+        Noise(c, r, Palette.Scale(color, 0.5), 0.5f, 0.5f, 0.5f, 1, rng.Range(0, 100), pixels: pixels);
         if (rng.Chance(0.5))
         {
             // Woven geometric border pattern, common on rugs.
@@ -204,9 +311,10 @@ internal static class PhotoPlacement
 /// <summary>Tileable grey noise tiles rendered once per process (fixed seeds, so output stays reproducible).</summary>
 internal static class NoiseTiles
 {
-    private const int Size = 256;
+    public const int Size = 256;
 
-    public sealed record Tile(SKImage Image, float FrequencyX, float FrequencyY);
+    /// <summary>A tile as an image for Skia and as its grey levels (row-major, Size x Size) for managed loops.</summary>
+    public sealed record Tile(SKImage Image, byte[] Grey, float FrequencyX, float FrequencyY);
 
     private static readonly Lazy<Tile[]> Tiles = new(() =>
     [
@@ -245,7 +353,10 @@ internal static class NoiseTiles
             using var paint = new SKPaint { Shader = shader, ColorFilter = filter };
             canvas.DrawRect(0, 0, Size, Size, paint);
         }
+        var levels = new byte[Size * Size];
+        var pixels = PixelSpan.Of(bitmap);
+        for (var i = 0; i < levels.Length; i++) levels[i] = pixels[(i / Size) * bitmap.RowBytes + (i % Size) * 4];
         bitmap.SetImmutable();
-        return new Tile(SKImage.FromBitmap(bitmap), fx, fy);
+        return new Tile(SKImage.FromBitmap(bitmap), levels, fx, fy);
     }
 }

@@ -1,0 +1,255 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using SkiaSharp;
+
+namespace TwinHead.Synthetic;
+
+/// <summary>
+/// The camera's readout from sensor to output resolution in managed separable fixed-point passes: resampling
+/// (bilinear, or Catmull-Rom which sharpens edges as phones do) with the tone curve and the vignette applied per
+/// pixel, then the defocus/handshake Gaussian blur at output resolution. It replaces three Skia draws (a downscale
+/// through a table colour filter, a radial gradient and a blur image filter) that cost several times more with
+/// Skia's portable raster pipeline, in the same order, so aliasing (moire) survives the blur as before.
+/// </summary>
+internal static class SensorReadout
+{
+    /// <summary>Fraction bits of the filter weights (weights of one output pixel sum to 1 &lt;&lt; WeightBits).</summary>
+    private const int WeightBits = 14;
+
+    /// <summary>Bits dropped after the horizontal pass, so that the vertical pass cannot overflow 32-bit sums.</summary>
+    private const int IntermediateShift = 6;
+
+    private const int FinalShift = 2 * WeightBits - IntermediateShift;
+
+    /// <summary>Per output pixel: the first source pixel, how many follow, and their weights (row-major, MaxCount each).</summary>
+    internal sealed record Filter(int[] Start, int[] Count, int[] Weights, int MaxCount);
+
+    /// <summary>Radial darkening towards the corners: none inside Inner * Radius, Strength (0..255) at Radius and beyond.</summary>
+    internal readonly record struct Vignette(float CenterX, float CenterY, float Radius, float Inner, byte Strength);
+
+    private static readonly byte[] Identity = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+
+    /// <summary>
+    /// Fills <paramref name="output"/> (opaque RGBA) from <paramref name="sensor"/>: resampled, mapped through the
+    /// per-channel <paramref name="tone"/> tables, vignetted, then blurred by the Gaussian sigmas (output pixels).
+    /// </summary>
+    public static void Develop(SKBitmap sensor, SKBitmap output, bool catmullRom, float sigmaX, float sigmaY, byte[][] tone, Vignette vignette)
+    {
+        int w = output.Width, h = output.Height;
+        Resample(sensor, output, BuildFilter(sensor.Width, w, catmullRom, 0), BuildFilter(sensor.Height, h, catmullRom, 0), tone, vignette);
+        // Skia's blur, which the generator used before, leaves an axis untouched below this sigma (its box window
+        // rounds to one pixel); keeping that threshold keeps the dataset's look, and skips most blur passes.
+        const float minimumSigma = 0.8f;
+        if (sigmaX < minimumSigma) sigmaX = 0;
+        if (sigmaY < minimumSigma) sigmaY = 0;
+        if (sigmaX > 0 || sigmaY > 0)
+        {
+            // Same-size filters of tent kernels at pixel centres are pure Gaussians; the pass reads all rows before writing.
+            Resample(output, output, BuildFilter(w, w, false, sigmaX), BuildFilter(h, h, false, sigmaY), [Identity, Identity, Identity], default);
+        }
+    }
+
+    /// <summary>Fills <paramref name="target"/> (opaque RGBA) with <paramref name="source"/> resized by bilinear interpolation.</summary>
+    public static void Enlarge(SKBitmap source, SKBitmap target) =>
+        Resample(source, target, BuildFilter(source.Width, target.Width, false, 0), BuildFilter(source.Height, target.Height, false, 0),
+            [Identity, Identity, Identity], default);
+
+    private static unsafe void Resample(SKBitmap source, SKBitmap target, Filter horizontal, Filter vertical, byte[][] tone, Vignette vignette)
+    {
+        int sh = source.Height, w = target.Width, h = target.Height;
+        // Four ints per pixel (alpha unused) so that one 128-bit vector holds a pixel in the horizontal pass.
+        var rowLength = w * 4;
+        var rows = ArrayPool<int>.Shared.Rent(sh * rowLength);
+        var sums = ArrayPool<int>.Shared.Rent(rowLength + Vector<int>.Count);
+        try
+        {
+            fixed (int* rowsStart = rows)
+            fixed (int* sumStart = sums)
+            fixed (int* hw = horizontal.Weights)
+            fixed (int* vw = vertical.Weights)
+            fixed (byte* red = tone[0])
+            fixed (byte* green = tone[1])
+            fixed (byte* blue = tone[2])
+            {
+                var from = (byte*)source.GetPixels();
+                for (var y = 0; y < sh; y++)
+                {
+                    HorizontalRow(from + (long)y * source.RowBytes, rowsStart + (long)y * rowLength, w, horizontal, hw);
+                }
+                var to = (byte*)target.GetPixels();
+                for (var y = 0; y < h; y++)
+                {
+                    VerticalRow(rowsStart, sumStart, rowLength, vertical.Start[y], vertical.Count[y], vw + y * vertical.MaxCount);
+                    FinishRow(sumStart, to + (long)y * target.RowBytes, w, y, red, green, blue, vignette);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(rows);
+            ArrayPool<int>.Shared.Return(sums);
+        }
+    }
+
+    // Hot loops: compiled optimised at once, since a short run would spend its first images in unoptimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void HorizontalRow(byte* source, int* target, int width, Filter filter, int* weights)
+    {
+        const int round = 1 << (IntermediateShift - 1);
+        if (Sse41.IsSupported)
+        {
+            var half = Vector128.Create(round);
+            for (var x = 0; x < width; x++, target += 4)
+            {
+                var p = source + filter.Start[x] * 4;
+                var wp = weights + x * filter.MaxCount;
+                var sum = Vector128<int>.Zero;
+                for (var k = filter.Count[x]; k > 0; k--, p += 4)
+                {
+                    sum += Sse41.ConvertToVector128Int32(p) * Vector128.Create(*wp++);
+                }
+                Sse2.Store(target, Sse2.ShiftRightArithmetic(sum + half, IntermediateShift));
+            }
+            return;
+        }
+        for (var x = 0; x < width; x++, target += 4)
+        {
+            var p = source + filter.Start[x] * 4;
+            var wp = weights + x * filter.MaxCount;
+            int r = 0, g = 0, b = 0;
+            for (var k = filter.Count[x]; k > 0; k--, p += 4)
+            {
+                var weight = *wp++;
+                r += weight * p[0];
+                g += weight * p[1];
+                b += weight * p[2];
+            }
+            target[0] = (r + round) >> IntermediateShift;
+            target[1] = (g + round) >> IntermediateShift;
+            target[2] = (b + round) >> IntermediateShift;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void VerticalRow(int* rows, int* sums, int rowLength, int start, int count, int* weights)
+    {
+        var lanes = Vector<int>.Count;
+        new Span<int>(sums, rowLength).Clear();
+        for (var k = 0; k < count; k++)
+        {
+            var row = rows + (long)(start + k) * rowLength;
+            var weight = weights[k];
+            var wv = new Vector<int>(weight);
+            var i = 0;
+            for (; i + lanes <= rowLength; i += lanes)
+            {
+                *(Vector<int>*)(sums + i) += wv * *(Vector<int>*)(row + i);
+            }
+            for (; i < rowLength; i++) sums[i] += weight * row[i];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void FinishRow(int* sums, byte* target, int width, int y, byte* red, byte* green, byte* blue, Vignette vignette)
+    {
+        const int round = 1 << (FinalShift - 1);
+        var dy = y + 0.5f - vignette.CenterY;
+        var inner = vignette.Inner * vignette.Radius;
+        var ramp = vignette.Strength / (255f * MathF.Max(1e-3f, vignette.Radius - inner));
+        var darkens = vignette.Strength > 0;
+        for (var x = 0; x < width; x++, sums += 4, target += 4)
+        {
+            var keep = 256;
+            if (darkens)
+            {
+                var dx = x + 0.5f - vignette.CenterX;
+                var distance = MathF.Sqrt(dx * dx + dy * dy);
+                // 256 = untouched; darkened linearly from the inner radius, as the original black radial gradient did.
+                keep -= (int)(256 * Math.Clamp((distance - inner) * ramp, 0, vignette.Strength / 255f) + 0.5f);
+            }
+            target[0] = (byte)((red[Clamp((sums[0] + round) >> FinalShift)] * keep + 128) >> 8);
+            target[1] = (byte)((green[Clamp((sums[1] + round) >> FinalShift)] * keep + 128) >> 8);
+            target[2] = (byte)((blue[Clamp((sums[2] + round) >> FinalShift)] * keep + 128) >> 8);
+            target[3] = 255;
+        }
+    }
+
+    private static int Clamp(int v) => v < 0 ? 0 : v > 255 ? 255 : v;
+
+    /// <summary>
+    /// Weights that take <paramref name="sourceSize"/> pixels to <paramref name="outputSize"/>: the resampling kernel
+    /// at each output centre, convolved with a discrete Gaussian of <paramref name="sigma"/> source pixels; taps that
+    /// fall outside the image are folded onto the edge pixel (clamp).
+    /// </summary>
+    internal static Filter BuildFilter(int sourceSize, int outputSize, bool catmullRom, float sigma)
+    {
+        var scale = sourceSize / (float)outputSize;
+        var radius = sigma > 0.05f ? (int)MathF.Ceiling(3 * sigma) : 0;
+        var gauss = new float[2 * radius + 1];
+        float total = 0;
+        for (var d = -radius; d <= radius; d++) total += gauss[d + radius] = radius == 0 ? 1 : MathF.Exp(-d * d / (2 * sigma * sigma));
+        for (var d = 0; d < gauss.Length; d++) gauss[d] /= total;
+
+        var support = catmullRom ? 2 : 1;
+        var span = 2 * support + 2 * radius;
+        var maxCount = Math.Min(span, sourceSize);
+        var start = new int[outputSize];
+        var count = new int[outputSize];
+        var weights = new int[outputSize * maxCount];
+        var composite = new float[span];
+        var clamped = new float[sourceSize];
+        for (var o = 0; o < outputSize; o++)
+        {
+            var center = (o + 0.5f) * scale - 0.5f;
+            var first = (int)MathF.Floor(center) - support + 1;
+            Array.Clear(composite);
+            for (var k = 0; k < 2 * support; k++)
+            {
+                var r = Kernel(first + k - center, catmullRom);
+                if (r == 0) continue;
+                for (var d = -radius; d <= radius; d++) composite[k + radius - d] += r * gauss[d + radius];
+            }
+            var lo = first - radius;
+            int min = int.MaxValue, max = int.MinValue;
+            for (var k = 0; k < span; k++)
+            {
+                if (composite[k] == 0) continue;
+                var i = Math.Clamp(lo + k, 0, sourceSize - 1);
+                clamped[i] += composite[k];
+                min = Math.Min(min, i);
+                max = Math.Max(max, i);
+            }
+            start[o] = min;
+            count[o] = max - min + 1;
+            float sum = 0;
+            for (var i = min; i <= max; i++) sum += clamped[i];
+            var fixedSum = 0;
+            var largest = 0;
+            var row = o * maxCount;
+            for (var i = min; i <= max; i++)
+            {
+                var q = (int)MathF.Round(clamped[i] / sum * (1 << WeightBits));
+                weights[row + i - min] = q;
+                fixedSum += q;
+                if (Math.Abs(q) > Math.Abs(weights[row + largest])) largest = i - min;
+                clamped[i] = 0;
+            }
+            // Rounding leftovers go to the largest tap, so flat areas keep their exact level.
+            weights[row + largest] += (1 << WeightBits) - fixedSum;
+        }
+        return new Filter(start, count, weights, maxCount);
+    }
+
+    /// <summary>Bilinear (tent) or Catmull-Rom cubic (B = 0, C = 0.5) kernel at offset <paramref name="t"/>.</summary>
+    private static float Kernel(float t, bool catmullRom)
+    {
+        var a = MathF.Abs(t);
+        if (!catmullRom) return MathF.Max(0, 1 - a);
+        if (a < 1) return (1.5f * a - 2.5f) * a * a + 1;
+        if (a < 2) return ((-0.5f * a + 2.5f) * a - 4) * a + 2;
+        return 0;
+    }
+}
