@@ -80,13 +80,9 @@ public static class ModelPaths
     /// <summary>The checkpoint a path names: a file, or a run folder's best checkpoint.</summary>
     public static string Checkpoint(string path)
     {
-        if (File.Exists(path)) return path;
+        if (RunFolder.FindCheckpoint(path) is { } checkpoint) return checkpoint;
         if (Directory.Exists(path))
-        {
-            var best = Path.Combine(path, "checkpoints", "best.ckpt");
-            if (File.Exists(best)) return best;
-            throw new FileNotFoundException($"{path}: run folder has no checkpoints/best.ckpt", best);
-        }
+            throw new FileNotFoundException($"{path}: run folder has no checkpoints/best.ckpt", Path.Combine(path, "checkpoints", "best.ckpt"));
         throw new FileNotFoundException($"{path}: no such checkpoint or run folder", path);
     }
 

@@ -26,12 +26,7 @@ public sealed record DistillConfig
     public bool IsEnabled() => Teacher.Length > 0;
 
     /// <summary>The checkpoint file <see cref="Teacher"/> names (a run folder's best checkpoint), or null when there is none.</summary>
-    public string? TeacherCheckpoint()
-    {
-        if (File.Exists(Teacher)) return Teacher;
-        var best = Path.Combine(Teacher, "checkpoints", "best.ckpt");
-        return Directory.Exists(Teacher) && File.Exists(best) ? best : null;
-    }
+    public string? TeacherCheckpoint() => Training.RunFolder.FindCheckpoint(Teacher);
 }
 
 /// <summary>

@@ -30,6 +30,14 @@ public sealed class RunFolder
     /// <summary>Best checkpoint by the selection metric.</summary>
     public string BestCheckpoint => System.IO.Path.Combine(Path, "checkpoints", "best.ckpt");
 
+    /// <summary>The checkpoint a path names: the file itself, or a run folder's best checkpoint; null when neither exists.</summary>
+    public static string? FindCheckpoint(string fileOrRunFolder)
+    {
+        if (File.Exists(fileOrRunFolder)) return fileOrRunFolder;
+        var best = System.IO.Path.Combine(fileOrRunFolder, "checkpoints", "best.ckpt");
+        return Directory.Exists(fileOrRunFolder) && File.Exists(best) ? best : null;
+    }
+
     /// <summary>Last checkpoint (resumable).</summary>
     public string LastCheckpoint => System.IO.Path.Combine(Path, "checkpoints", "last.ckpt");
 
