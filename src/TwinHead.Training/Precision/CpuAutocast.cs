@@ -11,7 +11,7 @@ namespace TwinHead.Training.Precision;
 /// <remarks>Autocast state is per thread: enter and leave the scope on the thread that runs the forward pass.</remarks>
 public sealed class CpuAutocast : IDisposable
 {
-    private const string LibTorchCpu = "libtorch_cpu.so";
+    private const string LibTorchCpu = "torch_cpu"; // .NET adds lib/.so, .dylib or .dll
     private const sbyte DeviceCpu = 0; // c10::DeviceType::CPU
     private const sbyte ScalarBFloat16 = 15; // c10::ScalarType::BFloat16
 
@@ -20,7 +20,15 @@ public sealed class CpuAutocast : IDisposable
 
     private CpuAutocast()
     {
-        wasEnabled = IsEnabled(DeviceCpu);
+        try
+        {
+            wasEnabled = IsEnabled(DeviceCpu);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // The entry points are C++ names in the Itanium mangling of the Linux and macOS builds of libtorch.
+            throw new NotSupportedException($"precision: bfloat16 needs libtorch's CPU autocast entry points, not found in this libtorch build ({e.Message}); use precision: float32", e);
+        }
         SetDtype(DeviceCpu, ScalarBFloat16);
         SetEnabled(DeviceCpu, true);
     }
