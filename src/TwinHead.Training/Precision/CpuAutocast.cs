@@ -1,4 +1,7 @@
 using System.Runtime.InteropServices;
+using TorchSharp;
+using TwinHead.Core.Config;
+using static TorchSharp.torch;
 
 namespace TwinHead.Training.Precision;
 
@@ -18,23 +21,43 @@ public sealed class CpuAutocast : IDisposable
     private readonly bool wasEnabled;
     private bool disposed;
 
+    private static readonly Lazy<string?> MissingEntryPoints = new(Probe);
+
     private CpuAutocast()
     {
-        try
-        {
-            wasEnabled = IsEnabled(DeviceCpu);
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            // The entry points are C++ names in the Itanium mangling of the Linux and macOS builds of libtorch.
-            throw new NotSupportedException($"precision: bfloat16 needs libtorch's CPU autocast entry points, not found in this libtorch build ({e.Message}); use precision: float32", e);
-        }
+        EnsureSupported();
+        wasEnabled = IsEnabled(DeviceCpu);
         SetDtype(DeviceCpu, ScalarBFloat16);
         SetEnabled(DeviceCpu, true);
     }
 
     /// <summary>Turns bfloat16 autocast on for the calling thread until the returned scope is disposed.</summary>
     public static CpuAutocast BFloat16() => new();
+
+    /// <summary>
+    /// Throws <see cref="ConfigException"/> naming <c>precision</c> when this libtorch build lacks the autocast entry points,
+    /// so a run fails before its run folder is made rather than at its first step.
+    /// </summary>
+    public static void EnsureSupported()
+    {
+        if (MissingEntryPoints.Value is { } reason)
+            throw new ConfigException($"config key 'precision' = bfloat16: libtorch's CPU autocast entry points are not in this libtorch build ({reason}); use float32");
+    }
+
+    private static string? Probe()
+    {
+        torch.InitializeDeviceType(DeviceType.CPU); // libtorch loaded by TorchSharp first, with its own dependency resolution
+        try
+        {
+            IsEnabled(DeviceCpu);
+            return null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // The entry points are C++ names in the Itanium mangling of the Linux and macOS builds of libtorch.
+            return e.Message;
+        }
+    }
 
     /// <summary>True when autocast is on for the CPU on the calling thread.</summary>
     public static bool IsActive => IsEnabled(DeviceCpu);

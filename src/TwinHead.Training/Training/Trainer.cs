@@ -65,6 +65,7 @@ public sealed class Trainer(ITrainingObserver observer)
     public TrainingResult Train(TrainingConfig config, CancellationToken cancellationToken = default)
     {
         config.Validate();
+        if (config.UsesBFloat16()) CpuAutocast.EnsureSupported();
         var (train, val) = LoadData(config);
         var name = config.Name.Length > 0 ? config.Name : $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{config.Model.Architecture}";
         var run = RunFolder.Create(config.Output, name);
@@ -78,6 +79,7 @@ public sealed class Trainer(ITrainingObserver observer)
     {
         var run = RunFolder.Open(runPath);
         var config = run.ReadConfig().Validate();
+        if (config.UsesBFloat16()) CpuAutocast.EnsureSupported();
         if (!File.Exists(run.LastCheckpoint)) throw new FileNotFoundException($"{runPath}: nothing to resume (no checkpoints/last.ckpt)", run.LastCheckpoint);
         var (train, val) = LoadData(config);
         run.WriteStatus("running", "resumed");
