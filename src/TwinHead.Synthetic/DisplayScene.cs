@@ -14,7 +14,16 @@ internal static class DisplayScene
     /// <summary>Largest display resolution rendered per sample (content drawing cost grows with it).</summary>
     private const int MaxDisplayPixels = 400_000;
 
-    public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
+    /// <summary>Fine sensor pixels per scene pixel along each axis for distant displays (a phone's 4000-pixel sensor
+    /// saved at a few hundred pixels averages far more; four is enough to remove the grid and keep the moire).</summary>
+    private const int Supersample = 4;
+
+    /// <summary>Fine buffer size above which the factor drops below <see cref="Supersample"/> (never below 2).</summary>
+    private const double MaxSupersampledPixels = 1_600_000;
+
+    /// <summary>Draws a device (or a bezel-less close-up of a panel) in a room; <paramref name="distantDisplays"/> (version 3)
+    /// photographs most displays from a distance at which the camera does not resolve their pixels (<see cref="DrawSupersampled"/>).</summary>
+    public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues, bool distantDisplays)
     {
         var device = Devices[rng.Weighted([2, 2, 1.6, 1, 1, 2.6])];
         cues.Device = device;
@@ -42,19 +51,28 @@ internal static class DisplayScene
 
         if (device != "closeup") Body(canvas, pose, device, aspect, rng);
 
-        // Display pixel pitch in sensor pixels: below ~3 the sub-pixel stripes alias into moire; above, they resolve.
-        var pitch = device == "closeup"
-            ? rng.Weighted([2, 3, 0.7]) switch { 0 => rng.Range(1.2, 3), 1 => rng.Range(3, 7), _ => rng.Range(7, 14) }
-            : rng.Weighted([2, 3, 1]) switch { 0 => rng.Range(0.7, 1.6), 1 => rng.Range(1.6, 3.2), _ => rng.Range(3.2, 5) };
-        var displayW = Math.Max(8, (int)(scale / pitch));
+        // A distant display is drawn at Supersample times the sensor resolution with its own pitch there; the pitch in
+        // sensor pixels is that divided by Supersample: 0.15-0.6, as a phone's whole-screen photo saved at a few hundred
+        // pixels (a 1920-pixel monitor across 300 output pixels is 0.16). Large displays reach the content cap first.
+        // Close-ups stay near: without a bezel, a panel whose pixels are not resolved looks like what it shows.
+        var distant = distantDisplays && device != "closeup" && rng.Chance(0.8);
+        var fine = distant ? Supersample : 1;
+        // Display pixel pitch in (fine) sensor pixels: below ~3 the sub-pixel stripes alias into moire; above, they resolve.
+        var pitch = distant
+            ? rng.Range(0.6, 2.4)
+            : device == "closeup"
+                ? rng.Weighted([2, 3, 0.7]) switch { 0 => rng.Range(1.2, 3), 1 => rng.Range(3, 7), _ => rng.Range(7, 14) }
+                : rng.Weighted([2, 3, 1]) switch { 0 => rng.Range(0.7, 1.6), 1 => rng.Range(1.6, 3.2), _ => rng.Range(3.2, 5) };
+        var displayW = Math.Max(8, (int)(scale * fine / pitch));
         var displayH = Math.Max(8, (int)(displayW * aspect));
         if ((long)displayW * displayH > MaxDisplayPixels)
         {
             var shrink = MathF.Sqrt(MaxDisplayPixels / (float)((long)displayW * displayH));
             displayW = Math.Max(8, (int)(displayW * shrink));
             displayH = Math.Max(8, (int)(displayH * shrink));
-            pitch = scale / displayW;
+            pitch = scale * fine / displayW;
         }
+        cues.PixelPitch = Math.Round(pitch / fine / RealisticRenderer.SensorScale, 3);
         var subpixelPitch = pitch / SubpixelDisplay.Factor;
         // Aliasing is strongest when the sub-pixel period is near the sensor's sampling period.
         var moire = Math.Exp(-Math.Pow(Math.Log(subpixelPitch / 0.9), 2) / 0.6);
@@ -77,7 +95,9 @@ internal static class DisplayScene
         canvas.DrawColor(Palette.Gray(rng.Int(5, 25)));
         using (var emissive = Emissive(rng, 1 / panel.Transmission))
         {
-            panel.Draw(canvas, Homography.RectToQuad(panel.Width, panel.Height, quad), sampling, emissive);
+            var panelToSensor = Homography.RectToQuad(panel.Width, panel.Height, quad);
+            if (distant) DrawSupersampled(canvas, frame, quad, panel, panelToSensor, sampling, emissive);
+            else panel.Draw(canvas, panelToSensor, sampling, emissive);
         }
         if (rng.Chance(0.35)) Banding(canvas, frame, rng);
         if (rng.Chance(0.55)) Glare(canvas, frame, rng);
@@ -86,6 +106,98 @@ internal static class DisplayScene
 
         if (device is "phone" or "tablet" && rng.Chance(0.5)) Hands.Thumb(canvas, pose, rng);
         cues.Lighting = rng.Chance(0.4) ? Lighting.Apply(canvas, frame, rng) : "room";
+    }
+
+    /// <summary>
+    /// Photographs the panel as a phone does from a normal distance: sampled on a sensor 2-<see cref="Supersample"/>
+    /// times finer than the scene (where a grid near the sampling pitch aliases into moire), then each block of fine
+    /// pixels averaged into one scene pixel, as a downscaled photo is: the grid goes, low-frequency moire stays. Only the
+    /// panel's bounding box is drawn finely.
+    /// </summary>
+    internal static void DrawSupersampled(SKCanvas canvas, SKRect frame, SKPoint[] quad, SubpixelDisplay panel, SKMatrix panelToSensor,
+        SKSamplingOptions sampling, SKColorFilter emissive)
+    {
+        var box = SKRectI.Intersect(SKRectI.Round(Bounds(quad)), SKRectI.Ceiling(frame));
+        if (box.Width < 1 || box.Height < 1) return;
+        // An integer factor keeps the average an exact box; the cap bounds the cost of panels that fill the frame.
+        var factor = Math.Clamp((int)Math.Sqrt(MaxSupersampledPixels / ((double)box.Width * box.Height)), 2, Supersample);
+        using var fine = new SKBitmap(new SKImageInfo(box.Width * factor, box.Height * factor, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var fineCanvas = new SKCanvas(fine))
+        {
+            fineCanvas.Clear(SKColors.Transparent);
+            var sensorToFine = SKMatrix.CreateScale(factor, factor).PreConcat(SKMatrix.CreateTranslation(-box.Left, -box.Top));
+            panel.Draw(fineCanvas, sensorToFine.PreConcat(panelToSensor), sampling, emissive);
+        }
+        using var averaged = new SKBitmap(new SKImageInfo(box.Width, box.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        BoxAverage(PixelSpan.Of(fine), fine.RowBytes, PixelSpan.Of(averaged), averaged.RowBytes, box.Width, box.Height, factor);
+        averaged.SetImmutable();
+        using var image = SKImage.FromBitmap(averaged);
+        canvas.DrawImage(image, box, new SKSamplingOptions(SKFilterMode.Nearest));
+    }
+
+    /// <summary>
+    /// Averages each <paramref name="factor"/> x <paramref name="factor"/> block of premultiplied RGBA pixels into one,
+    /// then blurs with [1 2 1] / 4 both ways. The box alone is a sensor pixel with no optics: a grid finer than the fine
+    /// sampling aliases there to near the output's Nyquist frequency and the box passes a quarter of it as a checkerboard
+    /// that real photos do not have; the small blur stands for the lens and removes it.
+    /// </summary>
+    private static void BoxAverage(ReadOnlySpan<byte> fine, int fineStride, Span<byte> output, int outputStride, int width, int height, int factor)
+    {
+        var means = new int[width * height * 4];
+        for (var y = 0; y < height; y++)
+        {
+            for (var fy = 0; fy < factor; fy++)
+            {
+                var row = fine.Slice((y * factor + fy) * fineStride, width * factor * 4);
+                var o = y * width * 4;
+                for (var x = 0; x < width; x++, o += 4)
+                {
+                    var block = row.Slice(x * factor * 4, factor * 4);
+                    for (var k = 0; k < block.Length; k += 4)
+                    {
+                        means[o] += block[k];
+                        means[o + 1] += block[k + 1];
+                        means[o + 2] += block[k + 2];
+                        means[o + 3] += block[k + 3];
+                    }
+                }
+            }
+        }
+        // Separable [1 2 1]: horizontally into a scratch copy, then vertically into the output (edges repeat).
+        var across = new int[means.Length];
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                int l = Math.Max(x - 1, 0), r = Math.Min(x + 1, width - 1), i = (y * width + x) * 4;
+                for (var c = 0; c < 4; c++) across[i + c] = means[(y * width + l) * 4 + c] + 2 * means[i + c] + means[(y * width + r) * 4 + c];
+            }
+        }
+        var scale = 16 * factor * factor;
+        for (var y = 0; y < height; y++)
+        {
+            int up = Math.Max(y - 1, 0), down = Math.Min(y + 1, height - 1);
+            for (var x = 0; x < width; x++)
+            {
+                int i = (y * width + x) * 4, o = y * outputStride + x * 4;
+                for (var c = 0; c < 4; c++)
+                {
+                    var sum = across[(up * width + x) * 4 + c] + 2 * across[i + c] + across[(down * width + x) * 4 + c];
+                    output[o + c] = (byte)((sum + scale / 2) / scale);
+                }
+            }
+        }
+    }
+
+    private static SKRect Bounds(SKPoint[] points)
+    {
+        var (left, top, right, bottom) = (float.MaxValue, float.MaxValue, float.MinValue, float.MinValue);
+        foreach (var p in points)
+        {
+            (left, top) = (MathF.Min(left, p.X), MathF.Min(top, p.Y));
+            (right, bottom) = (MathF.Max(right, p.X), MathF.Max(bottom, p.Y));
+        }
+        return new SKRect(left, top, right, bottom);
     }
 
     /// <summary>What surrounds the device: a room, a desk, a wall, or darkness.</summary>

@@ -5,14 +5,15 @@ namespace TwinHead.Synthetic;
 
 /// <summary>
 /// Version 2: builds the scene in front of the camera at sensor resolution (a page on a surface, a display in a room,
-/// or an everyday subject), then develops it with <see cref="CameraModel"/>.
+/// or an everyday subject), then develops it with <see cref="CameraModel"/>. Version 3 differs only in how far away
+/// displays are (<see cref="DisplayScene"/>).
 /// </summary>
 internal static class RealisticRenderer
 {
     /// <summary>Sensor pixels per output pixel: the scene is built larger, as a phone sensor is, then downscaled.</summary>
-    private const float SensorScale = 1.25f;
+    internal const float SensorScale = 1.25f;
 
-    public static SKBitmap Render(DocumentClass label, SampleRandom rng, int width, int height, PhotoLibrary photos, SampleCues cues)
+    public static SKBitmap Render(DocumentClass label, SampleRandom rng, int width, int height, PhotoLibrary photos, SampleCues cues, bool distantDisplays)
     {
         var sw = Math.Max(16, (int)(width * SensorScale));
         var sh = Math.Max(16, (int)(height * SensorScale));
@@ -23,7 +24,7 @@ internal static class RealisticRenderer
             switch (label)
             {
                 case DocumentClass.Document: PaperScene.Draw(canvas, sensor, frame, rng.Fork(), photos, cues); break;
-                case DocumentClass.Screen: DisplayScene.Draw(canvas, sensor, frame, rng.Fork(), photos, cues); break;
+                case DocumentClass.Screen: DisplayScene.Draw(canvas, sensor, frame, rng.Fork(), photos, cues, distantDisplays); break;
                 default: SubjectScene.Draw(canvas, sensor, frame, rng.Fork(), photos, cues); break;
             }
         }

@@ -11,7 +11,7 @@ internal sealed class SampleCues
     public static readonly string[] Columns =
     [
         "path", "label", "seed", "version", "layout", "device", "bezel", "moire", "perspective", "blur",
-        "jpeg_quality", "background", "lighting", "noise", "content",
+        "jpeg_quality", "background", "lighting", "noise", "content", "pixel_pitch",
     ];
 
     public string Layout { get; set; } = "";
@@ -26,12 +26,15 @@ internal sealed class SampleCues
     public double Noise { get; set; }
     public string Content { get; set; } = "";
 
+    /// <summary>Display pixel pitch in output pixels (screens only; 0 otherwise): below about 1 the grid is not resolved.</summary>
+    public double PixelPitch { get; set; }
+
     public string[] ToRow(string path, int label, ulong seed, GeneratorVersion version) =>
     [
         path,
         label.ToString(CultureInfo.InvariantCulture),
         seed.ToString(CultureInfo.InvariantCulture),
-        version == GeneratorVersion.Procedural ? "procedural" : "realistic",
+        version.ToString().ToLowerInvariant(),
         Layout,
         Device,
         Bezel ? "yes" : "no",
@@ -43,6 +46,7 @@ internal sealed class SampleCues
         Lighting,
         Format(Noise),
         Content,
+        Format(PixelPitch),
     ];
 
     private static string Format(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);

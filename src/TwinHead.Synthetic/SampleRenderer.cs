@@ -14,7 +14,7 @@ internal static class SampleRenderer
         var cues = new SampleCues { JpegQuality = rng.Fork().Int(jpegQualityMin, jpegQualityMax) };
         var bitmap = version == GeneratorVersion.Procedural
             ? ProceduralRenderer.Render(label, rng, width, height, cues)
-            : RealisticRenderer.Render(label, rng, width, height, photos, cues);
+            : RealisticRenderer.Render(label, rng, width, height, photos, cues, distantDisplays: version == GeneratorVersion.Photographic);
         return (bitmap, cues);
     }
 }

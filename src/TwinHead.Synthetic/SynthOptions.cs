@@ -10,6 +10,14 @@ public enum GeneratorVersion
 
     /// <summary>v2: scenes rendered and then "photographed" (perspective, lighting, sub-pixel moire, sensor, JPEG).</summary>
     Realistic,
+
+    /// <summary>
+    /// v3: v2, with displays mostly photographed from a normal distance, where a phone's sensor has many pixels per
+    /// display pixel but the saved image has far fewer: the sub-pixel grid is sampled at a high resolution (where it
+    /// aliases into moire) and averaged down, so the moire may survive but the grid itself does not. v2 resolves the
+    /// grid in most screens, a texture that real photos of whole monitors or phones almost never show.
+    /// </summary>
+    Photographic,
 }
 
 /// <summary>Options of a synthetic dataset. The defaults are the reference recipe.</summary>

@@ -33,7 +33,7 @@ public sealed class SyntheticDatasetGenerator
         var stopwatch = Stopwatch.StartNew();
         var root = Path.GetFullPath(options.OutputDirectory);
         PrepareOutputDirectory(root);
-        var photos = options.Version == GeneratorVersion.Realistic
+        var photos = options.Version != GeneratorVersion.Procedural
             ? PhotoLibrary.FromFolders(options.ExtraPhotoDirectories ?? DebianPhotoSources.Discover())
             : PhotoLibrary.Empty;
 
@@ -72,7 +72,7 @@ public sealed class SyntheticDatasetGenerator
     public static SKBitmap RenderSample(DocumentClass label, int seed, int width, int height, GeneratorVersion version)
     {
         if (width < 16 || height < 16) throw new ArgumentOutOfRangeException(nameof(width), $"image size {width}x{height} is below the 16x16 minimum");
-        var photos = version == GeneratorVersion.Realistic ? PhotoLibrary.Default : PhotoLibrary.Empty;
+        var photos = version != GeneratorVersion.Procedural ? PhotoLibrary.Default : PhotoLibrary.Empty;
         return SampleRenderer.Render(label, unchecked((ulong)seed), width, height, version, photos, 70, 95).Bitmap;
     }
 

@@ -78,6 +78,17 @@ public sealed class CliExitCodeTests : IDisposable
     }
 
     [Fact]
+    public void Synth_contact_sheets_write_one_png_per_class_and_no_dataset()
+    {
+        var sheets = Path.Combine(scratch, "sheets");
+        Assert.Equal(0, Run("synth", "--contact-sheets", sheets, "--version", "procedural"));
+        var files = Directory.GetFiles(sheets).Select(f => Path.GetFileName(f)!).Order().ToArray();
+        Assert.Equal(new[] { "contact-documents-procedural.png", "contact-not-a-documents-procedural.png", "contact-screens-procedural.png" }, files);
+        Assert.All(Directory.GetFiles(sheets), f => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(f)[..4]));
+        Assert.False(Directory.Exists(Path.Combine(scratch, "data")));
+    }
+
+    [Fact]
     public void Bad_synth_size_is_named()
     {
         Assert.Equal(2, Run("synth", "--out", Path.Combine(scratch, "x"), "--size", "big"));

@@ -21,6 +21,7 @@ public sealed class GeneratorTests : IDisposable
     [Theory]
     [InlineData(GeneratorVersion.Procedural)]
     [InlineData(GeneratorVersion.Realistic)]
+    [InlineData(GeneratorVersion.Photographic)]
     public void Same_seed_gives_identical_bytes_whatever_the_parallelism(GeneratorVersion version)
     {
         var a = Small("a", version, 12);

@@ -19,11 +19,13 @@ public sealed class ShortcutStatisticsTests : IDisposable
 
     private sealed record ImageStats(double Mean, double Std, double BytesPerPixel, double BorderMean, double BorderSaturation);
 
-    [Fact]
-    public void Class_means_of_brightness_contrast_jpeg_size_and_border_colour_stay_close()
+    [Theory]
+    [InlineData(GeneratorVersion.Realistic)]
+    [InlineData(GeneratorVersion.Photographic)]
+    public void Class_means_of_brightness_contrast_jpeg_size_and_border_colour_stay_close(GeneratorVersion version)
     {
         var options = new SynthOptions(root, Count: PerClass * 3, Seed: 11, Width: 64, Height: 64, Parallelism: 2,
-            Version: GeneratorVersion.Realistic, ExtraPhotoDirectories: []);
+            Version: version, ExtraPhotoDirectories: []);
         new SyntheticDatasetGenerator(options).Generate();
         var stats = DocumentClasses.All.ToDictionary(c => c, c =>
             Directory.GetFiles(Path.Combine(root, DocumentClasses.FolderOf(c)), "*.jpg").Select(Measure).ToArray());

@@ -6,7 +6,8 @@ using TwinHead.Synthetic;
 
 namespace TwinHead.Cli.Commands;
 
-/// <summary><c>twinhead synth --out DIR --count N [--seed S] [--size WxH] [--version realistic|procedural]</c>.</summary>
+/// <summary><c>twinhead synth --out DIR --count N [--seed S] [--size WxH] [--version realistic|photographic|procedural]</c>,
+/// or <c>twinhead synth --contact-sheets DIR [--version V]</c> for one PNG grid of samples per class.</summary>
 public sealed class SynthCommand : Command<SynthCommand.Settings>
 {
     /// <summary>Arguments.</summary>
@@ -32,7 +33,7 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
 
         /// <summary>Generator version.</summary>
         [CommandOption("--version <VERSION>")]
-        [Description("realistic (default) or procedural.")]
+        [Description("realistic (v2, default), photographic (v3: distant displays do not resolve their pixel grid) or procedural (v1).")]
         public string Version { get; init; } = "realistic";
 
         /// <summary>Overwrite.</summary>
@@ -43,12 +44,27 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
         [CommandOption("--photos <DIR>")]
         [Description("Folder of the user's own non-document photos to use as content (repeatable).")]
         public string[] Photos { get; init; } = [];
+
+        /// <summary>Contact sheet folder.</summary>
+        [CommandOption("--contact-sheets <DIR>")]
+        [Description("Instead of a dataset, write contact-<class>-<version>.png (4x3 samples, 160 px) into DIR.")]
+        public string? ContactSheets { get; init; }
     }
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var options = Options(settings);
+        if (settings.ContactSheets is { } sheets)
+        {
+            foreach (var label in DocumentClasses.All)
+            {
+                var path = Path.Combine(sheets, $"contact-{DocumentClasses.FolderOf(label).Replace(' ', '-')}-{options.Version.ToString().ToLowerInvariant()}.png");
+                ContactSheet.Write(path, label, options.Version);
+                AnsiConsole.MarkupLineInterpolated($"wrote [bold]{path}[/]");
+            }
+            return 0;
+        }
         var result = Generate(options, cancellationToken);
         var table = new Table().AddColumns("class", "images");
         foreach (var (label, count) in result.PerClass.OrderBy(kv => kv.Key)) table.AddRow(DocumentClasses.NameOf(label), $"{count}");

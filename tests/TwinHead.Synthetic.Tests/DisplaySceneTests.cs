@@ -1,0 +1,76 @@
+using SkiaSharp;
+using TwinHead.Core.Labels;
+
+namespace TwinHead.Synthetic.Tests;
+
+public sealed class DisplaySceneTests
+{
+    /// <summary>
+    /// A flat grey panel whose pixels are 0.4 scene pixels apart (400 across 160): drawn straight into the scene (v2's
+    /// way) the sub-pixel grid aliases into pixel-to-pixel texture; sampled finely and averaged down (v3's distant
+    /// display, as a phone's high-resolution sensor and the downscaled photo do) the texture must be mostly gone.
+    /// </summary>
+    [Fact]
+    public void A_distant_display_keeps_no_pixel_grid_that_a_near_one_shows()
+    {
+        SKPoint[] quad = [new(20, 20), new(180, 23), new(177, 118), new(22, 116)];
+        var near = Roughness(quad, distant: false);
+        var far = Roughness(quad, distant: true);
+
+        Assert.True(near > 4 * far, $"pixel-to-pixel difference near {near:F2}, distant {far:F2}");
+        Assert.True(far < 3, $"distant panel still textured: {far:F2}");
+    }
+
+    [Fact]
+    public void Photographic_screens_record_their_pixel_pitch_and_mostly_do_not_resolve_it()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "twinhead-pitch-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            new SyntheticDatasetGenerator(new SynthOptions(root, Count: 60, Seed: 3, Width: 48, Height: 48, Parallelism: 2,
+                Version: GeneratorVersion.Photographic, ExtraPhotoDirectories: [])).Generate();
+            var rows = File.ReadAllLines(Path.Combine(root, SyntheticDatasetGenerator.GeneratorCsvName)).Skip(1).Select(l => l.Split(',')).ToArray();
+            var pitch = Array.IndexOf(SampleCues.Columns, "pixel_pitch");
+            var screens = rows.Where(r => r[1] == ((int)DocumentClass.Screen).ToString()).Select(r => double.Parse(r[pitch], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(20, screens.Length);
+            Assert.All(screens, p => Assert.True(p > 0));
+            Assert.True(screens.Count(p => p < 1) >= 10, $"pitches: {string.Join(' ', screens)}");
+            Assert.All(rows.Where(r => r[1] != ((int)DocumentClass.Screen).ToString()), r => Assert.Equal("0", r[pitch]));
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static double Roughness(SKPoint[] quad, bool distant)
+    {
+        using var content = new SKBitmap(new SKImageInfo(400, 240, SKColorType.Rgba8888, SKAlphaType.Premul));
+        content.Erase(new SKColor(128, 128, 128));
+        using var panel = new SubpixelDisplay(content, "rgb-stripe", new SampleRandom(3));
+        using var scene = new SKBitmap(new SKImageInfo(200, 140, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var gain = 1 / panel.Transmission;
+        using var emissive = SKColorFilter.CreateColorMatrix([gain, 0, 0, 0, 0, 0, gain, 0, 0, 0, 0, 0, gain, 0, 0, 0, 0, 0, 1, 0]);
+        var sampling = new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None);
+        using (var canvas = new SKCanvas(scene))
+        {
+            canvas.Clear(SKColors.Black);
+            var map = Homography.RectToQuad(panel.Width, panel.Height, quad);
+            if (distant) DisplayScene.DrawSupersampled(canvas, new SKRect(0, 0, 200, 140), quad, panel, map, sampling, emissive);
+            else panel.Draw(canvas, map, sampling, emissive);
+        }
+        // Mean absolute difference between horizontal neighbours, all channels, well inside the panel.
+        double sum = 0;
+        var n = 0;
+        for (var y = 40; y < 100; y++)
+        {
+            for (var x = 50; x < 150; x++)
+            {
+                SKColor a = scene.GetPixel(x, y), b = scene.GetPixel(x + 1, y);
+                sum += Math.Abs(a.Red - b.Red) + Math.Abs(a.Green - b.Green) + Math.Abs(a.Blue - b.Blue);
+                n += 3;
+            }
+        }
+        return sum / n;
+    }
+}
