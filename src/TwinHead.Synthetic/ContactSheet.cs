@@ -25,7 +25,8 @@ public static class ContactSheet
                 using var sample = SyntheticDatasetGenerator.RenderSample(label, seed + k, tile, tile, version);
                 using var jpeg = SKBitmap.Decode(SyntheticDatasetGenerator.JpegBytes(sample, 85));
                 using var image = SKImage.FromBitmap(jpeg);
-                canvas.DrawImage(image, gap + (k % columns) * (tile + gap), gap + (k / columns) * (tile + gap), SKSamplingOptions.Default);
+                // Version 3 frames are phone-shaped: centred in their square tile.
+                canvas.DrawImage(image, gap + (k % columns) * (tile + gap) + (tile - image.Width) / 2, gap + (k / columns) * (tile + gap) + (tile - image.Height) / 2, SKSamplingOptions.Default);
             }
         }
         using var data = sheet.Encode(SKEncodedImageFormat.Png, 100);

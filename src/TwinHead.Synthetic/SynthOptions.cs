@@ -15,7 +15,9 @@ public enum GeneratorVersion
     /// v3: v2, with displays mostly photographed from a normal distance, where a phone's sensor has many pixels per
     /// display pixel but the saved image has far fewer: the sub-pixel grid is sampled at a high resolution (where it
     /// aliases into moire) and averaged down, so the moire may survive but the grid itself does not. v2 resolves the
-    /// grid in most screens, a texture that real photos of whole monitors or phones almost never show.
+    /// grid in most screens, a texture that real photos of whole monitors or phones almost never show. Images are
+    /// framed like phone photos (4:3, 16:9 or square, mostly portrait; the long side is the larger of width and height),
+    /// the same way for every class.
     /// </summary>
     Photographic,
 }
@@ -24,7 +26,7 @@ public enum GeneratorVersion
 /// <param name="OutputDirectory">Dataset root; must be empty or absent unless <paramref name="Overwrite"/>.</param>
 /// <param name="Count">Total number of images, spread evenly over the three classes.</param>
 /// <param name="Seed">Master seed; every image derives its own seed from (seed, index).</param>
-/// <param name="Width">Image width in pixels.</param>
+/// <param name="Width">Image width in pixels (version 3: the larger of width and height is the long side of a phone-shaped frame).</param>
 /// <param name="Height">Image height in pixels.</param>
 /// <param name="TrainFraction">Share of each class written to <c>train.csv</c>.</param>
 /// <param name="ValFraction">Share of each class written to <c>val.csv</c>; the rest goes to <c>test.csv</c>.</param>

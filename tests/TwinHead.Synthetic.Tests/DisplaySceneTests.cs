@@ -43,6 +43,23 @@ public sealed class DisplaySceneTests
         }
     }
 
+    [Fact]
+    public void Photographic_frames_are_phone_shaped_and_the_same_whatever_the_class()
+    {
+        var sizes = new HashSet<(int, int)>();
+        for (var seed = 0; seed < 40; seed++)
+        {
+            var perClass = DocumentClasses.All.Select(label =>
+            {
+                using var image = SyntheticDatasetGenerator.RenderSample(label, seed, 64, 48, GeneratorVersion.Photographic);
+                return (image.Width, image.Height);
+            }).Distinct().ToArray();
+            Assert.Single(perClass);
+            sizes.Add(perClass[0]);
+        }
+        Assert.Equal([(36, 64), (48, 64), (64, 36), (64, 48), (64, 64)], sizes.Order().ToArray());
+    }
+
     private static double Roughness(SKPoint[] quad, bool distant)
     {
         using var content = new SKBitmap(new SKImageInfo(400, 240, SKColorType.Rgba8888, SKAlphaType.Premul));
