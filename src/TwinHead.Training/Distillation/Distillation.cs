@@ -4,6 +4,7 @@ using TwinHead.Training.Models;
 using TwinHead.Training.Training;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using Conv2d = TorchSharp.Modules.Conv2d;
 
 namespace TwinHead.Training.Distillation;
 
@@ -21,6 +22,14 @@ public sealed record DistillConfig
 
     /// <summary>Weight α of the soft loss: loss = (1 − α) · hard + α · T² · KL.</summary>
     public double Alpha { get; init; } = 0.7;
+
+    /// <summary>
+    /// Weight β of the feature loss added to the above (0: off): the student's trunk feature map, through a learned 1x1
+    /// projection to the teacher's channels, regresses the teacher's trunk map, scaled by the teacher map's mean square
+    /// (a FitNets-style hint). With an ImageNet teacher trunk this passes on its features, not only its two decisions.
+    /// Both models must be two-headed; the projection is trained with the student but is not part of its checkpoint.
+    /// </summary>
+    public double FeatureWeight { get; init; }
 
     /// <summary>Whether distillation is on.</summary>
     public bool IsEnabled() => Teacher.Length > 0;
@@ -91,9 +100,13 @@ public sealed record DistillationLoss(double Temperature, double Alpha)
 public sealed class Distiller : IDisposable
 {
     private readonly LoadedCheckpoint teacher;
+    private readonly double featureWeight;
 
-    /// <summary>Loads the teacher named by <paramref name="config"/>; its preprocessing must equal the student's <paramref name="studentInput"/>.</summary>
-    public Distiller(DistillConfig config, PreprocessingSpec studentInput)
+    /// <summary>
+    /// Loads the teacher named by <paramref name="config"/>; its preprocessing must equal the student's <paramref name="studentInput"/>.
+    /// With <see cref="DistillConfig.FeatureWeight"/> &gt; 0 it also builds the projection from <paramref name="student"/>'s trunk to the teacher's.
+    /// </summary>
+    public Distiller(DistillConfig config, PreprocessingSpec studentInput, BuiltModel student)
     {
         if (!config.IsEnabled()) throw new ArgumentException("distill.teacher is empty", nameof(config));
         teacher = CheckpointFile.Load(config.TeacherCheckpoint() ?? throw new FileNotFoundException($"distill.teacher '{config.Teacher}': no such checkpoint or run folder with checkpoints/best.ckpt", config.Teacher));
@@ -106,6 +119,16 @@ public sealed class Distiller : IDisposable
                 $"distill.teacher '{config.Teacher}' was trained on {input.Width}x{input.Height} ({input.Resize}) input, the student uses {studentInput.Width}x{studentInput.Height} ({studentInput.Resize}); " +
                 "the teacher sees the student's batch, so data.image_size and normalisation must match");
         }
+        featureWeight = config.FeatureWeight;
+        if (featureWeight > 0)
+        {
+            if (teacher.Model.Network is not TwoHeadedNetwork teacherNetwork || student.Network is not TwoHeadedNetwork studentNetwork)
+            {
+                teacher.Dispose();
+                throw new Core.Config.ConfigException("distill.feature_weight needs a two-headed teacher and a two-headed student (it matches their trunks' feature maps)");
+            }
+            Projection = Conv2d(studentNetwork.TrunkChannels, teacherNetwork.TrunkChannels, 1);
+        }
         teacher.Model.Network.eval();
         foreach (var p in teacher.Model.Network.parameters()) p.requires_grad = false;
         Loss = new DistillationLoss(config.Temperature, config.Alpha);
@@ -117,6 +140,9 @@ public sealed class Distiller : IDisposable
     /// <summary>The loss settings.</summary>
     public DistillationLoss Loss { get; }
 
+    /// <summary>Student trunk channels to teacher trunk channels (1x1 conv) when feature distillation is on; its parameters train with the student.</summary>
+    public Conv2d? Projection { get; }
+
     /// <summary>Teacher logits for <paramref name="x"/> (eval mode, no gradient), in float32 even when computed under autocast.</summary>
     public Tensor TeacherLogits(Tensor x)
     {
@@ -124,10 +150,41 @@ public sealed class Distiller : IDisposable
         return teacher.Model.Network.call(x).to_type(ScalarType.Float32);
     }
 
-    /// <summary>The distillation loss of a student batch.</summary>
-    public Tensor Compute(BuiltModel student, Tensor studentLogits, Tensor x, Tensor labels, LossSettings settings) =>
-        Loss.Compute(student.Architecture, studentLogits, teacher.Model.Architecture, TeacherLogits(x), labels, settings);
+    /// <summary>The student's forward pass on <paramref name="x"/> and the distillation loss of the batch (float32 logits and loss).</summary>
+    public (Tensor Logits, Tensor Loss) Step(BuiltModel student, Tensor x, Tensor labels, LossSettings settings)
+    {
+        if (Projection is null)
+        {
+            var logits = student.Network.call(x).to_type(ScalarType.Float32);
+            return (logits, Loss.Compute(student.Architecture, logits, teacher.Model.Architecture, TeacherLogits(x), labels, settings));
+        }
+        Tensor teacherLogits, teacherTrunk;
+        using (no_grad())
+        {
+            var (tl, tt) = ((TwoHeadedNetwork)teacher.Model.Network).ForwardWithTrunk(x);
+            (teacherLogits, teacherTrunk) = (tl.to_type(ScalarType.Float32), tt.to_type(ScalarType.Float32));
+        }
+        var (studentLogits, studentTrunk) = ((TwoHeadedNetwork)student.Network).ForwardWithTrunk(x);
+        studentLogits = studentLogits.to_type(ScalarType.Float32);
+        var loss = Loss.Compute(student.Architecture, studentLogits, teacher.Model.Architecture, teacherLogits, labels, settings);
+        return (studentLogits, loss + featureWeight * FeatureLoss(studentTrunk, teacherTrunk));
+    }
+
+    /// <summary>‖P(student) − teacher‖² / ‖teacher‖², means over every element; the student map is pooled to the teacher's size if they differ.</summary>
+    public Tensor FeatureLoss(Tensor studentTrunk, Tensor teacherTrunk)
+    {
+        using var scope = NewDisposeScope();
+        var projected = Projection!.call(studentTrunk).to_type(ScalarType.Float32);
+        if (projected.shape[2] != teacherTrunk.shape[2] || projected.shape[3] != teacherTrunk.shape[3])
+            projected = functional.adaptive_avg_pool2d(projected, [teacherTrunk.shape[2], teacherTrunk.shape[3]]);
+        var target = teacherTrunk.detach();
+        return ((projected - target).square().mean() / target.square().mean().clamp_min(1e-8)).MoveToOuterDisposeScope();
+    }
 
     /// <inheritdoc />
-    public void Dispose() => teacher.Dispose();
+    public void Dispose()
+    {
+        Projection?.Dispose();
+        teacher.Dispose();
+    }
 }

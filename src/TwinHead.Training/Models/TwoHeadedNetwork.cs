@@ -38,6 +38,7 @@ public sealed class TwoHeadedNetwork : Module<Tensor, Tensor>
     {
         if (design.HeadChannels < 1) throw new ArgumentOutOfRangeException(nameof(design), design.HeadChannels, "model.head_channels must be positive");
         Design = design;
+        TrunkChannels = trunkChannels;
         base_model = trunk;
         if (design.SharedConv)
         {
@@ -56,11 +57,26 @@ public sealed class TwoHeadedNetwork : Module<Tensor, Tensor>
     /// <summary>The head layout.</summary>
     public HeadDesign Design { get; }
 
+    /// <summary>Channels of the trunk's feature map.</summary>
+    public long TrunkChannels { get; }
+
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        return Heads(base_model.call(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The logits and the trunk's feature map (N, C, H, W) of one pass; feature distillation matches the latter.</summary>
+    public (Tensor Logits, Tensor Trunk) ForwardWithTrunk(Tensor x)
+    {
         var features = base_model.call(x);
+        return (Heads(features), features);
+    }
+
+    private Tensor Heads(Tensor features)
+    {
+        using var scope = NewDisposeScope();
         Tensor screen, notDocument;
         if (head_conv is not null)
         {

@@ -132,10 +132,11 @@ public sealed class Trainer(ITrainingObserver observer)
             observer.OnMessage($"initialised weights from {config.Model.Init}");
         }
 
-        using var distiller = config.Distill.IsEnabled() ? new Distillation.Distiller(config.Distill, spec) : null;
+        using var distiller = config.Distill.IsEnabled() ? new Distillation.Distiller(config.Distill, spec, model) : null;
         if (distiller is not null)
-            observer.OnMessage($"distilling from {config.Distill.Teacher} ({distiller.Teacher.Architecture.Name} {distiller.Teacher.Backbone}), T {config.Distill.Temperature}, alpha {config.Distill.Alpha}");
-        var optimizer = CreateOptimizer(model, config.Optim);
+            observer.OnMessage($"distilling from {config.Distill.Teacher} ({distiller.Teacher.Architecture.Name} {distiller.Teacher.Backbone}), T {config.Distill.Temperature}, alpha {config.Distill.Alpha}" +
+                (distiller.Projection is null ? "" : $", feature weight {config.Distill.FeatureWeight}"));
+        var optimizer = CreateOptimizer(model, config.Optim, distiller?.Projection?.parameters().ToArray());
         if (optimizerState is not null) CheckpointFile.RestoreOptimizer(optimizer, optimizerState);
         var scheduler = torch.optim.lr_scheduler.StepLR(optimizer, config.Optim.StepSize, config.Optim.Gamma);
         for (var e = 0; e < state.Epoch; e++) scheduler.step();
@@ -184,8 +185,15 @@ public sealed class Trainer(ITrainingObserver observer)
                     // Logits and loss are taken in float32 so the softmax, smoothing and reported losses keep full precision.
                     using (config.UsesBFloat16() ? CpuAutocast.BFloat16() : null)
                     {
-                        logits = model.Network.call(x).to_type(ScalarType.Float32);
-                        loss = distiller is null ? model.Architecture.Loss(logits, y, lossSettings) : distiller.Compute(model, logits, x, y, lossSettings);
+                        if (distiller is null)
+                        {
+                            logits = model.Network.call(x).to_type(ScalarType.Float32);
+                            loss = model.Architecture.Loss(logits, y, lossSettings);
+                        }
+                        else
+                        {
+                            (logits, loss) = distiller.Step(model, x, y, lossSettings);
+                        }
                         loss = loss.to_type(ScalarType.Float32);
                     }
                     loss.backward();
@@ -282,15 +290,17 @@ public sealed class Trainer(ITrainingObserver observer)
 
     /// <summary>
     /// Adam over all parameters; with <see cref="OptimConfig.BackboneLrScale"/> != 1, two groups: the heads at <c>optim.lr</c>
-    /// (first, so the logged rate is theirs) and the backbone at <c>optim.lr</c> · scale.
+    /// (first, so the logged rate is theirs) and the backbone at <c>optim.lr</c> · scale. <paramref name="extra"/> parameters
+    /// (a distillation projection) train at <c>optim.lr</c> with the heads.
     /// </summary>
-    public static TorchSharp.Modules.Adam CreateOptimizer(BuiltModel model, OptimConfig optim)
+    public static TorchSharp.Modules.Adam CreateOptimizer(BuiltModel model, OptimConfig optim, IReadOnlyList<TorchSharp.Modules.Parameter>? extra = null)
     {
+        extra ??= [];
         if (optim.BackboneLrScale == 1.0)
-            return torch.optim.Adam(model.Network.parameters(), optim.Lr, weight_decay: optim.WeightDecay);
+            return torch.optim.Adam(model.Network.parameters().Concat(extra), optim.Lr, weight_decay: optim.WeightDecay);
         var parameters = model.Network.named_parameters().ToArray();
         var backbone = parameters.Where(p => IsBackboneParameter(model.Architecture, p.name)).Select(p => p.parameter).ToArray();
-        var heads = parameters.Where(p => !IsBackboneParameter(model.Architecture, p.name)).Select(p => p.parameter).ToArray();
+        var heads = parameters.Where(p => !IsBackboneParameter(model.Architecture, p.name)).Select(p => p.parameter).Concat(extra).ToArray();
         if (optim.BackboneLrScale == 0)
         {
             // Frozen: no gradients through the backbone at all (backward stops at the heads, about a third of the cost).

@@ -87,6 +87,7 @@ public sealed record TrainingConfig
         Check(Precision is "float32" or "bfloat16", "precision", Precision, "must be 'float32' or 'bfloat16'");
         Check(Distill.Temperature > 0, "distill.temperature", Distill.Temperature, "must be positive");
         Check(Distill.Alpha is >= 0 and <= 1, "distill.alpha", Distill.Alpha, "must be in [0, 1]");
+        Check(Distill.FeatureWeight >= 0, "distill.feature_weight", Distill.FeatureWeight, "must be >= 0 (0: off)");
         Check(!Distill.IsEnabled() || Distill.TeacherCheckpoint() is not null, "distill.teacher", Distill.Teacher, "no such checkpoint file, nor a run folder with checkpoints/best.ckpt");
         try { Architecture.Parse(Model.Architecture); }
         catch (ArgumentException e) { throw new ConfigException(e.Message); }

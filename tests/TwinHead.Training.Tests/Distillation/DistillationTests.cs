@@ -112,4 +112,49 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
         Assert.Contains("run folder", Assert.Throws<ConfigException>(() => Config("x", $"distill.teacher={empty}").Validate()).Message);
         Assert.Throws<ConfigException>(() => Config("x", "distill.alpha=1.5").Validate());
     }
+
+    [Fact]
+    public void Feature_distillation_fits_a_projection_that_stays_out_of_the_checkpoint_and_needs_two_heads()
+    {
+        var output = data.Scratch("feature-distill");
+        TrainingConfig Config(string name, params string[] extra) => BuiltInConfigs.Resolve("quickstart", [
+            $"data.root={data.Root}", "data.image_size=32", "data.batch_size=8", "data.workers=2", "optim.epochs=1",
+            "data.max_steps_per_epoch=3", $"output={output}", $"name={name}", "tensorboard=false", "threads=1", .. extra]);
+        var teacher = new Trainer(new RecordingObserver()).Train(Config("teacher", "model.head_channels=32"));
+
+        var student = new Trainer(new RecordingObserver()).Train(Config("student", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.feature_weight=1"));
+        Assert.True(double.IsFinite(student.Epochs[0].TrainLoss));
+        using (var saved = CheckpointFile.Load(student.Run.BestCheckpoint))
+        using (var plain = ModelRegistry.Create(new ModelOptions()))
+        {
+            Assert.Equal(plain.Network.state_dict().Keys.Order(), saved.Model.Network.state_dict().Keys.Order());
+        }
+
+        // On a fixed batch, steps on the student and the projection bring the student's trunk towards the teacher's.
+        manual_seed(5);
+        using var model = ModelRegistry.Create(new ModelOptions());
+        using var teacherFile = CheckpointFile.Load(teacher.Run.BestCheckpoint);
+        using var distiller = new Distiller(new DistillConfig { Teacher = teacher.Run.BestCheckpoint, FeatureWeight = 1 }, teacherFile.Metadata.Preprocessing, model);
+        Assert.NotNull(distiller.Projection);
+        model.Network.eval();
+        var x = randn(8, 3, 32, 32);
+        Tensor teacherTrunk;
+        using (no_grad()) teacherTrunk = ((TwoHeadedNetwork)distiller.Teacher.Network).ForwardWithTrunk(x).Trunk;
+        var optimizer = Trainer.CreateOptimizer(model, new OptimConfig { Lr = 1e-2 }, distiller.Projection!.parameters().ToArray());
+        var losses = new List<float>();
+        for (var step = 0; step < 8; step++)
+        {
+            optimizer.zero_grad();
+            var value = distiller.FeatureLoss(((TwoHeadedNetwork)model.Network).ForwardWithTrunk(x).Trunk, teacherTrunk);
+            value.backward();
+            optimizer.step();
+            losses.Add(value.item<float>());
+        }
+        Assert.True(losses[^1] < 0.5 * losses[0], $"feature loss: {string.Join(", ", losses.Select(l => l.ToString("F4")))}");
+
+        var threeOutput = Assert.Throws<ConfigException>(() => new Trainer(new RecordingObserver()).Train(
+            Config("three", "model.architecture=three-output", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.feature_weight=1")));
+        Assert.Contains("distill.feature_weight", threeOutput.Message);
+        Assert.Contains("distill.feature_weight", Assert.Throws<ConfigException>(() => Config("x", "distill.feature_weight=-1").Validate()).Message);
+    }
 }
