@@ -29,6 +29,7 @@ internal static class DisplayScene
         cues.Device = device;
         cues.Bezel = device != "closeup";
         cues.Background = Room(canvas, sensor, frame, rng, photos);
+        if (photos.Cutouts.Count > 0 && rng.Chance(0.2)) photos.Cutouts.Place(canvas, frame, rng, 0.2, 0.45);
 
         var portrait = device is "phone" ? rng.Chance(0.75) : device == "tablet" && rng.Chance(0.5);
         var aspect = device switch

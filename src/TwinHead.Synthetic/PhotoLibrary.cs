@@ -41,6 +41,12 @@ internal sealed class PhotoLibrary
 
     public int Count => files.Count;
 
+    /// <summary>Photographed objects to place into scenes (none unless <see cref="WithCutouts"/> added them).</summary>
+    public ObjectCutouts Cutouts { get; private init; } = ObjectCutouts.Empty;
+
+    /// <summary>The same photos with <paramref name="cutouts"/> to place into scenes.</summary>
+    public PhotoLibrary WithCutouts(ObjectCutouts cutouts) => new(files) { Cutouts = cutouts };
+
     /// <summary>A photo picked by <paramref name="rng"/>, or null when the library is empty or the file cannot be decoded.</summary>
     public SKImage? Pick(SampleRandom rng)
     {

@@ -71,6 +71,8 @@ internal static class PaperScene
         if (held) Hands.Thumb(canvas, pose, rng);
         cues.Device = held ? "hand" : "none";
         if (rng.Chance(0.35)) Props.Scatter(canvas, frame, rng);
+        // Objects beside the page too, so that an object in view never tells "not a document".
+        if (photos.Cutouts.Count > 0 && rng.Chance(0.2)) photos.Cutouts.Place(canvas, frame, rng, 0.2, 0.45);
         cues.Lighting = Lighting.Apply(canvas, frame, rng);
     }
 
@@ -337,7 +339,16 @@ internal static class SubjectScene
     public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
     {
         var usePhoto = photos.Count > 0 && rng.Chance(0.35);
-        if (usePhoto)
+        if (!usePhoto && photos.Cutouts.Count > 0 && rng.Chance(0.35))
+        {
+            // Photographed objects on a table, a floor or in front of a scene, as most real "other" photos are.
+            cues.Layout = "objects";
+            cues.Background = photos.Count == 0 || rng.Chance(0.7) ? Surfaces.Draw(canvas, frame, rng, photos, sensor) : "photo";
+            if (cues.Background == "photo" && photos.PickDetailed(rng) is { } backdrop) PhotoPlacement.DrawCover(canvas, backdrop, frame, rng, null, 1, 1.5);
+            var count = rng.Weighted([3, 1.5, 0.7]) + 1;
+            for (var k = 0; k < count; k++) photos.Cutouts.Place(canvas, frame, rng, count == 1 ? 0.55 : 0.3, count == 1 ? 0.95 : 0.6);
+        }
+        else if (usePhoto)
         {
             cues.Layout = "photo";
             var photo = photos.PickDetailed(rng);

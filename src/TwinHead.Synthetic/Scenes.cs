@@ -485,6 +485,8 @@ internal static class Scenes
         if (photo is not null) PhotoPlacement.DrawCover(c, photo, r, rng);
         else if (rng.Chance(0.5)) Outdoor(c, r, rng);
         else Products(c, r, rng, PhotoLibrary.Empty);
+        // Shop and gallery pictures of things, as the other class's objects: a screen is told by the screen, not by what it shows.
+        if (photos.Cutouts.Count > 0 && rng.Chance(0.4)) photos.Cutouts.Place(c, r, rng, 0.5, 0.9);
         c.Restore();
     }
 }

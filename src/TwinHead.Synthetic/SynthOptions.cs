@@ -37,6 +37,9 @@ public enum GeneratorVersion
 /// <param name="Overwrite">Replace the generator's own outputs in a non-empty output directory.</param>
 /// <param name="ExtraPhotoDirectories">Folders of real photos used for "not a document" scenes and screen content;
 /// null means the Debian folders found by <see cref="DebianPhotoSources.Discover"/>, an empty list means none.</param>
+/// <param name="ObjectCutouts">Versions 2 and 3: place photographed objects (Debian's <c>tuxpaint-stamps-default</c>)
+/// into not-document scenes, screen pictures and beside pages and displays. Off by default: measured neutral to worse
+/// on real photos (docs/model-zoo.md).</param>
 public sealed record SynthOptions(
     string OutputDirectory,
     int Count = 600,
@@ -50,7 +53,8 @@ public sealed record SynthOptions(
     int JpegQualityMin = 70,
     int JpegQualityMax = 95,
     bool Overwrite = false,
-    IReadOnlyList<string>? ExtraPhotoDirectories = null);
+    IReadOnlyList<string>? ExtraPhotoDirectories = null,
+    bool ObjectCutouts = false);
 
 /// <summary>What a generation run produced.</summary>
 /// <param name="Images">Number of images written.</param>

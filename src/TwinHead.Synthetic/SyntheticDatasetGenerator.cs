@@ -33,9 +33,9 @@ public sealed class SyntheticDatasetGenerator
         var stopwatch = Stopwatch.StartNew();
         var root = Path.GetFullPath(options.OutputDirectory);
         PrepareOutputDirectory(root);
-        var photos = options.Version != GeneratorVersion.Procedural
-            ? PhotoLibrary.FromFolders(options.ExtraPhotoDirectories ?? DebianPhotoSources.Discover())
-            : PhotoLibrary.Empty;
+        var photos = options.Version == GeneratorVersion.Procedural ? PhotoLibrary.Empty
+            : PhotoLibrary.FromFolders(options.ExtraPhotoDirectories ?? DebianPhotoSources.Discover());
+        if (options.ObjectCutouts && options.Version != GeneratorVersion.Procedural) photos = photos.WithCutouts(Synthetic.ObjectCutouts.Debian);
 
         var plan = Enumerable.Range(0, options.Count).Select(PlanItem).ToArray();
         var records = new string[options.Count][];
@@ -176,5 +176,10 @@ public sealed class SyntheticDatasetGenerator
             throw new ArgumentOutOfRangeException(nameof(o.JpegQualityMin), $"JPEG quality range {o.JpegQualityMin}..{o.JpegQualityMax} must lie within 1..100 with min <= max.");
         }
         if (!Enum.IsDefined(o.Version)) throw new ArgumentOutOfRangeException(nameof(o.Version), o.Version, "unknown generator version");
+        if (o.ObjectCutouts && o.Version != GeneratorVersion.Procedural && Synthetic.ObjectCutouts.Debian.Count == 0)
+        {
+            throw new DirectoryNotFoundException(
+                $"object cutouts: no photographic stamps in {Synthetic.ObjectCutouts.TuxPaintStamps}; install tuxpaint-stamps-default (tools/install-data-packages.sh does)");
+        }
     }
 }

@@ -45,6 +45,11 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
         [Description("Folder of the user's own non-document photos to use as content (repeatable).")]
         public string[] Photos { get; init; } = [];
 
+        /// <summary>Object cutouts.</summary>
+        [CommandOption("--cutouts")]
+        [Description("Place photographed objects (Debian's tuxpaint-stamps-default) into scenes, screen pictures and beside pages (realistic and photographic).")]
+        public bool Cutouts { get; init; }
+
         /// <summary>Contact sheet folder.</summary>
         [CommandOption("--contact-sheets <DIR>")]
         [Description("Instead of a dataset, write contact-<class>-<version>.png (4x3 samples, 160 px) into DIR.")]
@@ -92,6 +97,7 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
             throw new ArgumentException($"--version '{s.Version}' must be one of: {string.Join(", ", Enum.GetNames<GeneratorVersion>().Select(n => n.ToLowerInvariant()))}");
         if (s.Count < 3) throw new ArgumentException($"--count {s.Count} must be at least 3 (one image per class)");
         foreach (var dir in s.Photos.Where(d => !Directory.Exists(d))) throw new DirectoryNotFoundException($"--photos '{dir}' does not exist");
-        return new SynthOptions(s.Out, s.Count, s.Seed, w, h, Version: version, Overwrite: s.Force, ExtraPhotoDirectories: s.Photos.Length > 0 ? s.Photos : null);
+        return new SynthOptions(s.Out, s.Count, s.Seed, w, h, Version: version, Overwrite: s.Force, ExtraPhotoDirectories: s.Photos.Length > 0 ? s.Photos : null,
+            ObjectCutouts: s.Cutouts);
     }
 }
