@@ -8,7 +8,7 @@ packages=(
   fonts-crosextra-carlito fonts-crosextra-caladea fonts-open-sans fonts-roboto-unhinted fonts-linuxlibertine
   fonts-lato fonts-ebgaramond fonts-courier-prime fonts-inconsolata fonts-hack fonts-texgyre
   fonts-comic-neue fonts-humor-sans fonts-dancingscript
-  mate-backgrounds gnome-backgrounds xfdesktop4-data ukui-wallpapers tuxpaint-stamps-default
+  mate-backgrounds gnome-backgrounds xfdesktop4-data ukui-wallpapers
 )
 missing=()
 for p in "${packages[@]}"; do

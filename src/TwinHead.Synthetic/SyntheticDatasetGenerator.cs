@@ -179,7 +179,7 @@ public sealed class SyntheticDatasetGenerator
         if (o.ObjectCutouts && o.Version != GeneratorVersion.Procedural && Synthetic.ObjectCutouts.Debian.Count == 0)
         {
             throw new DirectoryNotFoundException(
-                $"object cutouts: no photographic stamps in {Synthetic.ObjectCutouts.TuxPaintStamps}; install tuxpaint-stamps-default (tools/install-data-packages.sh does)");
+                $"object cutouts: no photographic stamps in {Synthetic.ObjectCutouts.TuxPaintStamps}; install the Debian package tuxpaint-stamps-default (apt-get install tuxpaint-stamps-default, 160 MB) or leave --cutouts off");
         }
     }
 }
