@@ -5,8 +5,8 @@ namespace TwinHead.Synthetic;
 
 /// <summary>
 /// Version 2: builds the scene in front of the camera at sensor resolution (a page on a surface, a display in a room,
-/// or an everyday subject), then develops it with <see cref="CameraModel"/>. Version 3 differs only in how far away
-/// displays are (<see cref="DisplayScene"/>).
+/// or an everyday subject), then develops it with <see cref="CameraModel"/>. Version 3 draws most displays from further
+/// away (<see cref="DisplayScene"/>) into phone-shaped frames (<see cref="SampleRenderer"/>).
 /// </summary>
 internal static class RealisticRenderer
 {
