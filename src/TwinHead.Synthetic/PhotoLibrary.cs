@@ -17,10 +17,20 @@ internal sealed class PhotoLibrary
     private static readonly Lazy<PhotoLibrary> DefaultLibrary = new(() => FromFolders(DebianPhotoSources.Discover()));
 
     private readonly IReadOnlyList<string> files;
-    private readonly ConcurrentDictionary<int, SKImage?> cache = new();
-    private readonly ConcurrentDictionary<int, double> detail = new();
+    private readonly ConcurrentDictionary<int, SKImage?> cache;
+    private readonly ConcurrentDictionary<int, double> detail;
 
-    private PhotoLibrary(IReadOnlyList<string> files) => this.files = files;
+    private PhotoLibrary(IReadOnlyList<string> files)
+        : this(files, new ConcurrentDictionary<int, SKImage?>(), new ConcurrentDictionary<int, double>())
+    {
+    }
+
+    private PhotoLibrary(IReadOnlyList<string> files, ConcurrentDictionary<int, SKImage?> cache, ConcurrentDictionary<int, double> detail)
+    {
+        this.files = files;
+        this.cache = cache;
+        this.detail = detail;
+    }
 
     public static PhotoLibrary Empty { get; } = new([]);
 
@@ -44,8 +54,8 @@ internal sealed class PhotoLibrary
     /// <summary>Photographed objects to place into scenes (none unless <see cref="WithCutouts"/> added them).</summary>
     public ObjectCutouts Cutouts { get; private init; } = ObjectCutouts.Empty;
 
-    /// <summary>The same photos with <paramref name="cutouts"/> to place into scenes.</summary>
-    public PhotoLibrary WithCutouts(ObjectCutouts cutouts) => new(files) { Cutouts = cutouts };
+    /// <summary>The same photos (and the same decoded ones: no second decode) with <paramref name="cutouts"/> to place into scenes.</summary>
+    public PhotoLibrary WithCutouts(ObjectCutouts cutouts) => new(files, cache, detail) { Cutouts = cutouts };
 
     /// <summary>A photo picked by <paramref name="rng"/>, or null when the library is empty or the file cannot be decoded.</summary>
     public SKImage? Pick(SampleRandom rng)
