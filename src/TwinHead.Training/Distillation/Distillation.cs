@@ -31,6 +31,16 @@ public sealed record DistillConfig
     /// </summary>
     public double FeatureWeight { get; init; }
 
+    /// <summary>
+    /// Folder of unlabeled images (searched recursively; empty: none), for example photos from production that nobody has
+    /// labelled. Each training step adds a batch of them, augmented like the training data, on which only the soft and
+    /// feature losses act: the student learns the teacher's answers and features on pictures the labelled set lacks.
+    /// </summary>
+    public string Unlabeled { get; init; } = "";
+
+    /// <summary>Unlabeled images per step (0: <c>data.batch_size</c>).</summary>
+    public int UnlabeledBatchSize { get; init; }
+
     /// <summary>Whether distillation is on.</summary>
     public bool IsEnabled() => Teacher.Length > 0;
 
@@ -41,6 +51,7 @@ public sealed record DistillConfig
 /// <summary>
 /// The distillation loss per head: (1 − α) · CE(student, label) + α · T² · KL(p_teacher^T ‖ p_student^T), heads weighted as
 /// the hard loss is (screen 2, not-document 1). The T² factor keeps the soft gradients' scale independent of T.
+/// Logits may have more rows than there are labels: the rows past the labels are unlabeled images, which only the soft term sees.
 /// </summary>
 /// <param name="Temperature">T (&gt; 0).</param>
 /// <param name="Alpha">α in [0, 1].</param>
@@ -50,7 +61,9 @@ public sealed record DistillationLoss(double Temperature, double Alpha)
     public Tensor Compute(Architecture student, Tensor studentLogits, Architecture teacher, Tensor teacherLogits, Tensor labels, LossSettings settings)
     {
         using var scope = NewDisposeScope();
-        var hard = student.Loss(studentLogits, labels, settings);
+        var labeled = labels.shape[0];
+        if (labeled > studentLogits.shape[0]) throw new ArgumentException($"{labeled} labels for {studentLogits.shape[0]} rows of logits", nameof(labels));
+        var hard = labeled == studentLogits.shape[0] ? student.Loss(studentLogits, labels, settings) : student.Loss(studentLogits.narrow(0, 0, labeled), labels, settings);
         var soft = SoftLoss(student, studentLogits, teacher, teacherLogits.detach(), settings);
         // With α = 0 this is exactly the hard loss (1 · hard + 0 · soft).
         var total = (1 - Alpha) * hard + Alpha * Temperature * Temperature * soft;
@@ -150,13 +163,19 @@ public sealed class Distiller : IDisposable
         return teacher.Model.Network.call(x).to_type(ScalarType.Float32);
     }
 
-    /// <summary>The student's forward pass on <paramref name="x"/> and the distillation loss of the batch (float32 logits and loss).</summary>
-    public (Tensor Logits, Tensor Loss) Step(BuiltModel student, Tensor x, Tensor labels, LossSettings settings)
+    /// <summary>
+    /// The student's forward pass on <paramref name="x"/> and the distillation loss of the batch (float32 logits and loss).
+    /// <paramref name="unlabeled"/> images, when given, go through both models in the same pass (so BatchNorm sees one batch)
+    /// and add soft and feature terms only; the logits returned are those of <paramref name="x"/>.
+    /// </summary>
+    public (Tensor Logits, Tensor Loss) Step(BuiltModel student, Tensor x, Tensor labels, LossSettings settings, Tensor? unlabeled = null)
     {
+        var labeled = x.shape[0];
+        if (unlabeled is not null) x = cat([x, unlabeled], 0);
         if (Projection is null)
         {
             var logits = student.Network.call(x).to_type(ScalarType.Float32);
-            return (logits, Loss.Compute(student.Architecture, logits, teacher.Model.Architecture, TeacherLogits(x), labels, settings));
+            return (logits.narrow(0, 0, labeled), Loss.Compute(student.Architecture, logits, teacher.Model.Architecture, TeacherLogits(x), labels, settings));
         }
         Tensor teacherLogits, teacherTrunk;
         using (no_grad())
@@ -167,7 +186,7 @@ public sealed class Distiller : IDisposable
         var (studentLogits, studentTrunk) = ((TwoHeadedNetwork)student.Network).ForwardWithTrunk(x);
         studentLogits = studentLogits.to_type(ScalarType.Float32);
         var loss = Loss.Compute(student.Architecture, studentLogits, teacher.Model.Architecture, teacherLogits, labels, settings);
-        return (studentLogits, loss + featureWeight * FeatureLoss(studentTrunk, teacherTrunk));
+        return (studentLogits.narrow(0, 0, labeled), loss + featureWeight * FeatureLoss(studentTrunk, teacherTrunk));
     }
 
     /// <summary>‖P(student) − teacher‖² / ‖teacher‖², means over every element; the student map is pooled to the teacher's size if they differ.</summary>

@@ -148,6 +148,15 @@ public sealed class Trainer(ITrainingObserver observer)
         var loaderOptions = new LoaderOptions(config.Data.BatchSize, Shuffle: true, config.Data.Augment.ToOptions(),
             Weighted: config.Data.Sampler == "weighted", config.Data.Workers, config.Data.Prefetch, config.Data.MaxStepsPerEpoch);
         var steps = trainLoader.BatchCount(loaderOptions);
+        var unlabeled = distiller is not null && config.Distill.Unlabeled.Length > 0 ? ImageDataset.Unlabeled(config.Distill.Unlabeled) : null;
+        var unlabeledBatchSize = config.Distill.UnlabeledBatchSize > 0 ? config.Distill.UnlabeledBatchSize : config.Data.BatchSize;
+        // Its own seed, so an unlabeled image and a training image with the same index are not augmented alike.
+        using var unlabeledStream = unlabeled is null ? null : new UnlabeledBatchStream(
+            new BatchLoader(unlabeled, spec, limits, config.Data.Cache ? new DecodedImageCache(unlabeled.Count, 8L << 30) : null, config.Seed + 1),
+            loaderOptions with { BatchSize = unlabeledBatchSize, Weighted = false, MaxBatches = 0 },
+            cancellationToken);
+        if (unlabeled is not null)
+            observer.OnMessage($"adding up to {unlabeledBatchSize} of {unlabeled.Count} unlabeled images from {config.Distill.Unlabeled} to every step (soft and feature losses only)");
         var metadata = new ModelMetadata
         {
             Architecture = model.Architecture.Name,
@@ -158,6 +167,7 @@ public sealed class Trainer(ITrainingObserver observer)
             Extra = new Dictionary<string, string> { ["run"] = Path.GetFileName(run.Path), ["dataset"] = config.Data.Root, ["head_design"] = new HeadDesign(config.Model.HeadChannels, config.Model.SharedHeadConv).Name },
         };
         if (distiller is not null) metadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["distilled_from"] = Path.GetFullPath(config.Distill.TeacherCheckpoint()!) } };
+        if (unlabeled is not null) metadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["distilled_on_unlabeled"] = $"{Path.GetFullPath(unlabeled.Root)} ({unlabeled.Count} images)" } };
 
         var tensorboard = config.Tensorboard ? torch.utils.tensorboard.SummaryWriter(run.TensorboardPath) : null;
         observer.OnStart(run, config, train.Count, val.Count, steps, state.Epoch + 1);
@@ -192,7 +202,9 @@ public sealed class Trainer(ITrainingObserver observer)
                         }
                         else
                         {
-                            (logits, loss) = distiller.Step(model, x, y, lossSettings);
+                            var extra = unlabeledStream?.Next();
+                            var xu = extra is null ? null : tensor(extra.Pixels).view(extra.Count, 3, spec.Height, spec.Width);
+                            (logits, loss) = distiller.Step(model, x, y, lossSettings, xu);
                         }
                         loss = loss.to_type(ScalarType.Float32);
                     }

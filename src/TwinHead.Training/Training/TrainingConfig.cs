@@ -89,6 +89,9 @@ public sealed record TrainingConfig
         Check(Distill.Alpha is >= 0 and <= 1, "distill.alpha", Distill.Alpha, "must be in [0, 1]");
         Check(Distill.FeatureWeight >= 0, "distill.feature_weight", Distill.FeatureWeight, "must be >= 0 (0: off)");
         Check(!Distill.IsEnabled() || Distill.TeacherCheckpoint() is not null, "distill.teacher", Distill.Teacher, "no such checkpoint file, nor a run folder with checkpoints/best.ckpt");
+        Check(Distill.Unlabeled.Length == 0 || Distill.IsEnabled(), "distill.unlabeled", Distill.Unlabeled, "needs distill.teacher: only a teacher can say what unlabeled images are");
+        Check(Distill.Unlabeled.Length == 0 || Directory.Exists(Distill.Unlabeled), "distill.unlabeled", Distill.Unlabeled, "no such folder");
+        Check(Distill.UnlabeledBatchSize is >= 0 and <= 4096, "distill.unlabeled_batch_size", Distill.UnlabeledBatchSize, "must be in 0..4096 (0: data.batch_size)");
         try { Architecture.Parse(Model.Architecture); }
         catch (ArgumentException e) { throw new ConfigException(e.Message); }
         if (!ModelRegistry.Backbones.Contains(Model.Backbone, StringComparer.OrdinalIgnoreCase))

@@ -29,6 +29,23 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
     }
 
     [Fact]
+    public void Rows_past_the_labels_are_unlabeled_and_get_only_the_soft_loss()
+    {
+        manual_seed(4);
+        var student = randn(12, 4) * 2;
+        var teacher = randn(12, 4) * 2;
+        var settings = new LossSettings();
+        var loss = new DistillationLoss(Temperature: 3, Alpha: 0.6);
+
+        var mixed = loss.Compute(Architecture.TwoHeaded, student, Architecture.TwoHeaded, teacher, Labels, settings).item<float>();
+        var hard = Architecture.TwoHeaded.Loss(student.narrow(0, 0, 8), Labels, settings).item<float>();
+        var soft = loss.SoftLoss(Architecture.TwoHeaded, student, Architecture.TwoHeaded, teacher, settings).item<float>();
+
+        Assert.Equal(0.4f * hard + 0.6f * 9 * soft, mixed, 4);
+        Assert.Throws<ArgumentException>(() => loss.Compute(Architecture.TwoHeaded, student.narrow(0, 0, 4), Architecture.TwoHeaded, teacher.narrow(0, 0, 4), Labels, settings));
+    }
+
+    [Fact]
     public void Soft_loss_is_zero_for_the_teacher_itself_and_weights_heads_two_to_one()
     {
         manual_seed(2);
@@ -114,6 +131,42 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
         var empty = Directory.CreateDirectory(Path.Combine(output, "empty-run")).FullName;
         Assert.Contains("run folder", Assert.Throws<ConfigException>(() => Config("x", $"distill.teacher={empty}").Validate()).Message);
         Assert.Throws<ConfigException>(() => Config("x", "distill.alpha=1.5").Validate());
+    }
+
+    [Fact]
+    public void Trainer_adds_unlabeled_images_to_every_step_and_records_the_folder()
+    {
+        var output = data.Scratch("distill-unlabeled");
+        TrainingConfig Config(string name, params string[] extra) => TinyRun(output, name, extra);
+        var teacher = new Trainer(new RecordingObserver()).Train(Config("teacher", "model.head_channels=32"));
+        // Nested folders and a non-image file, as a folder of collected photos has.
+        var unlabeled = Path.Combine(output, "unlabeled");
+        var sources = Directory.EnumerateFiles(Path.Combine(data.Root, "screens")).Take(3).Concat(Directory.EnumerateFiles(Path.Combine(data.Root, "documents")).Take(2)).ToArray();
+        for (var i = 0; i < sources.Length; i++)
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(unlabeled, i % 2 == 0 ? "a" : "b/c")).FullName;
+            File.Copy(sources[i], Path.Combine(folder, $"{i}{Path.GetExtension(sources[i])}"));
+        }
+        File.WriteAllText(Path.Combine(unlabeled, "notes.txt"), "not an image");
+
+        var observer = new RecordingObserver();
+        var student = new Trainer(observer).Train(Config("student", $"distill.teacher={teacher.Run.BestCheckpoint}", $"distill.unlabeled={unlabeled}",
+            "distill.unlabeled_batch_size=4", "distill.feature_weight=1"));
+
+        Assert.True(double.IsFinite(student.Epochs[0].TrainLoss));
+        Assert.Contains(observer.Messages, m => m.Contains("4 of 5 unlabeled images"));
+        using (var saved = CheckpointFile.Load(student.Run.BestCheckpoint))
+            Assert.Equal($"{Path.GetFullPath(unlabeled)} (5 images)", saved.Metadata.Extra["distilled_on_unlabeled"]);
+
+        Assert.Contains("needs distill.teacher", Assert.Throws<ConfigException>(() => Config("x", $"distill.unlabeled={unlabeled}").Validate()).Message);
+        Assert.Contains("distill.unlabeled", Assert.Throws<ConfigException>(() =>
+            Config("x", $"distill.teacher={teacher.Run.BestCheckpoint}", $"distill.unlabeled={unlabeled}-missing").Validate()).Message);
+        var empty = Directory.CreateDirectory(Path.Combine(output, "no-images")).FullName;
+        File.WriteAllText(Path.Combine(empty, "readme.md"), "nothing");
+        var noImages = Assert.Throws<TwinHead.Training.Data.DatasetException>(() => new Trainer(new RecordingObserver()).Train(
+            Config("empty", $"distill.teacher={teacher.Run.BestCheckpoint}", $"distill.unlabeled={empty}")));
+        Assert.Contains(empty, noImages.Message);
+        Assert.Contains("no image", noImages.Message);
     }
 
     [Fact]

@@ -10,11 +10,12 @@ public sealed class RecordingObserver : ITrainingObserver
     public List<StepProgress> Steps { get; } = [];
     public List<EpochSummary> Epochs { get; } = [];
     public int FirstEpoch { get; private set; }
+    public List<string> Messages { get; } = [];
 
     public void OnStart(RunFolder run, TrainingConfig config, int trainImages, int valImages, int stepsPerEpoch, int firstEpoch) => FirstEpoch = firstEpoch;
     public void OnStep(StepProgress progress) => Steps.Add(progress);
     public void OnEpoch(EpochSummary summary) => Epochs.Add(summary);
-    public void OnMessage(string message) { }
+    public void OnMessage(string message) => Messages.Add(message);
 }
 
 public class TrainerTests : IClassFixture<TinyDatasetFixture>
