@@ -28,7 +28,7 @@ public sealed class ShippedModelTests
         var m = classifier.Metadata;
         Assert.Equal("two-headed", m.Architecture);
         Assert.Equal("shufflenet_v2_x0_5", m.Backbone);
-        Assert.Equal(PreprocessingSpec.Reference(256), m.Preprocessing);
+        Assert.Equal(PreprocessingSpec.Reference(128), m.Preprocessing);
         Assert.Equal(DocumentClasses.Names, m.ClassNames);
         Assert.Equal(["screen", "not_document"], m.HeadNames);
         Assert.Matches("^[0-9a-f]{16}$", m.ConfigHash);
