@@ -63,7 +63,7 @@ public sealed record DistillationLoss(double Temperature, double Alpha)
         using var scope = NewDisposeScope();
         var labeled = labels.shape[0];
         if (labeled > studentLogits.shape[0]) throw new ArgumentException($"{labeled} labels for {studentLogits.shape[0]} rows of logits", nameof(labels));
-        var hard = labeled == studentLogits.shape[0] ? student.Loss(studentLogits, labels, settings) : student.Loss(studentLogits.narrow(0, 0, labeled), labels, settings);
+        var hard = student.Loss(studentLogits.narrow(0, 0, labeled), labels, settings);
         var soft = SoftLoss(student, studentLogits, teacher, teacherLogits.detach(), settings);
         // With α = 0 this is exactly the hard loss (1 · hard + 0 · soft).
         var total = (1 - Alpha) * hard + Alpha * Temperature * Temperature * soft;
