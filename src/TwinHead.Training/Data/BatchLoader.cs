@@ -118,15 +118,23 @@ public sealed class BatchLoader
         var pixels = new float[indices.Length * plane];
         var labels = new long[indices.Length];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Workers > 0 ? options.Workers : Environment.ProcessorCount };
-        Parallel.For(0, indices.Length, parallel, k =>
+        try
         {
-            var index = indices[k];
-            var image = Load(index);
-            if (options.Augmentation is { } augmentation)
-                image = ImageAugmenter.Apply(image, augmentation, SampleRandom.For(seed, epoch, index));
-            TensorWriter.WriteChw(image, Spec, pixels.AsSpan(k * plane, plane));
-            labels[k] = (long)dataset.Items[index].Label;
-        });
+            Parallel.For(0, indices.Length, parallel, k =>
+            {
+                var index = indices[k];
+                var image = Load(index);
+                if (options.Augmentation is { } augmentation)
+                    image = ImageAugmenter.Apply(image, augmentation, SampleRandom.For(seed, epoch, index));
+                TensorWriter.WriteChw(image, Spec, pixels.AsSpan(k * plane, plane));
+                labels[k] = (long)dataset.Items[index].Label;
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(i => i is DatasetException) is { } unreadable)
+        {
+            // An unreadable image is bad input, not a crash: surface its own message (file:line and why), not the wrapper's.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(unreadable).Throw();
+        }
         return new Batch(pixels, labels, indices);
     }
 

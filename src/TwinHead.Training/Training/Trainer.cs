@@ -100,6 +100,9 @@ public sealed class Trainer(ITrainingObserver observer)
         {
             run.Log($"failed: {e}");
             run.WriteStatus(e is OperationCanceledException ? "interrupted" : "failed", e.Message);
+            // Whatever stopped the run (Ctrl+C, a bad image mid-epoch, a native error), completed epochs are on disk.
+            if (File.Exists(run.LastCheckpoint))
+                observer.OnMessage($"stopped; every completed epoch is saved: `twinhead train --resume {run.Path}` continues from the last one");
             throw;
         }
     }

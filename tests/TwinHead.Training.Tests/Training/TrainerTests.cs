@@ -108,6 +108,48 @@ public class TrainerTests : IClassFixture<TinyDatasetFixture>
         Assert.True(last.State.GlobalStep > observer.Steps.Count);
     }
 
+    /// <summary>Breaks an image file after the first epoch, so the second epoch (without a cache) fails reading it.</summary>
+    private sealed class ImageBreakingObserver(string image) : ITrainingObserver
+    {
+        public RecordingObserver Inner { get; } = new();
+        public byte[]? Original { get; private set; }
+        public void OnStart(RunFolder run, TrainingConfig config, int trainImages, int valImages, int stepsPerEpoch, int firstEpoch) => Inner.OnStart(run, config, trainImages, valImages, stepsPerEpoch, firstEpoch);
+        public void OnStep(StepProgress progress) => Inner.OnStep(progress);
+        public void OnMessage(string message) => Inner.OnMessage(message);
+        public void OnEpoch(EpochSummary summary)
+        {
+            Inner.OnEpoch(summary);
+            Original = File.ReadAllBytes(image);
+            File.WriteAllText(image, "not a jpeg any more");
+        }
+    }
+
+    [Fact]
+    public void A_run_that_fails_mid_training_says_how_to_resume_and_resumes()
+    {
+        var output = data.Scratch("fail-resume");
+        var copy = Path.Combine(output, "data");
+        foreach (var file in Directory.EnumerateFiles(data.Root, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(data.Root, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var firstTrainImage = ImageDataset.Load(copy, "train", requireAllClasses: true).Items[0].RelativePath;
+        var image = Path.Combine(copy, firstTrainImage);
+        var observer = new ImageBreakingObserver(image);
+        var config = Config(output, epochs: 2) with { Data = Config(output).Data with { Root = copy, Cache = false } };
+
+        var failure = Assert.Throws<DatasetException>(() => new Trainer(observer).Train(config));
+        Assert.Contains(firstTrainImage, failure.Message);
+        var run = RunFolder.Open(Path.Combine(output, "run"));
+        Assert.Contains(observer.Inner.Messages, m => m.Contains($"--resume {run.Path}"));
+
+        File.WriteAllBytes(image, observer.Original!);
+        var resumed = new Trainer(new RecordingObserver()).Resume(run.Path);
+        Assert.Equal([2], resumed.Epochs.Select(e => e.Epoch));
+    }
+
     [Fact]
     public void Bad_config_and_data_fail_before_a_run_folder_is_made()
     {
