@@ -20,6 +20,19 @@ public sealed class TinyDataset : IDisposable
         return Path.GetFullPath(path);
     }
 
+    /// <summary>A copy of the whole dataset in a fresh scratch folder, for tests that change files.</summary>
+    public string CopyTo(string scratchName)
+    {
+        var target = Scratch(scratchName);
+        foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories))
+        {
+            var dest = Path.Combine(target, Path.GetRelativePath(Root, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+            File.Copy(file, dest);
+        }
+        return target;
+    }
+
     /// <summary>The quickstart recipe shrunk for tests: 32 px, one thread, a run folder named "run" under a fresh scratch folder.</summary>
     public TwinHead.Training.Training.TrainingConfig Config(string scratchName, int epochs, int batchSize = 8, bool tensorboard = false) =>
         TwinHead.Training.Training.BuiltInConfigs.Resolve("quickstart", [

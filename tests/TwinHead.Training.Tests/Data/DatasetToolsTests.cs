@@ -9,22 +9,10 @@ public class DatasetToolsTests : IClassFixture<TinyDatasetFixture>
 
     public DatasetToolsTests(TinyDatasetFixture fixture) => data = fixture.Data;
 
-    private string CopyOfDataset(string name)
-    {
-        var target = data.Scratch(name);
-        foreach (var file in Directory.EnumerateFiles(data.Root, "*", SearchOption.AllDirectories))
-        {
-            var dest = Path.Combine(target, Path.GetRelativePath(data.Root, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-            File.Copy(file, dest);
-        }
-        return target;
-    }
-
     [Fact]
     public void Split_is_stratified_reproducible_and_refuses_to_overwrite()
     {
-        var root = CopyOfDataset("split");
+        var root = data.CopyTo("split");
         var first = DatasetSplitter.Split(root, new SplitOptions(Overwrite: true));
         var firstTrain = File.ReadAllText(SplitNames.CsvPath(root, "train"));
         Assert.All(first.Counts["train"], c => Assert.Equal(14, c));
@@ -39,7 +27,7 @@ public class DatasetToolsTests : IClassFixture<TinyDatasetFixture>
     [Fact]
     public void Split_names_a_missing_class_folder()
     {
-        var root = CopyOfDataset("noscreens");
+        var root = data.CopyTo("noscreens");
         Directory.Delete(Path.Combine(root, "screens"), recursive: true);
         var e = Assert.Throws<DirectoryNotFoundException>(() => DatasetSplitter.Split(root, new SplitOptions(Overwrite: true)));
         Assert.Contains("screens", e.Message);
@@ -56,7 +44,7 @@ public class DatasetToolsTests : IClassFixture<TinyDatasetFixture>
     [Fact]
     public void Check_locates_missing_corrupt_small_and_leaked_images()
     {
-        var root = CopyOfDataset("broken");
+        var root = data.CopyTo("broken");
         var train = SplitCsv.Read(SplitNames.CsvPath(root, "train")).Rows;
         var test = SplitCsv.Read(SplitNames.CsvPath(root, "test")).Rows;
         File.Delete(Path.Combine(root, train[0].RelativePath));
@@ -76,7 +64,7 @@ public class DatasetToolsTests : IClassFixture<TinyDatasetFixture>
     [Fact]
     public void Loading_a_split_with_a_missing_class_fails_naming_the_class()
     {
-        var root = CopyOfDataset("missingclass");
+        var root = data.CopyTo("missingclass");
         var val = SplitNames.CsvPath(root, "val");
         File.WriteAllLines(val, File.ReadAllLines(val).Where(l => !l.EndsWith(",2", StringComparison.Ordinal)));
         var e = Assert.Throws<DatasetException>(() => ImageDataset.Load(root, "val", requireAllClasses: true));

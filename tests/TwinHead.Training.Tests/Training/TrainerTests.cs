@@ -128,13 +128,7 @@ public class TrainerTests : IClassFixture<TinyDatasetFixture>
     public void A_run_that_fails_mid_training_says_how_to_resume_and_resumes()
     {
         var output = data.Scratch("fail-resume");
-        var copy = Path.Combine(output, "data");
-        foreach (var file in Directory.EnumerateFiles(data.Root, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy, Path.GetRelativePath(data.Root, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        var copy = data.CopyTo("fail-resume-data");
         var firstTrainImage = ImageDataset.Load(copy, "train", requireAllClasses: true).Items[0].RelativePath;
         var image = Path.Combine(copy, firstTrainImage);
         var observer = new ImageBreakingObserver(image);
