@@ -70,11 +70,9 @@ public sealed class ImageDataset
         return dataset;
     }
 
-    /// <summary>File extensions <see cref="Unlabeled"/> picks up.</summary>
-    public static IReadOnlyList<string> ImageExtensions { get; } = [".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"];
-
     /// <summary>
-    /// Every image file under <paramref name="folder"/> (recursively, sorted by path so a seed sees the same order on every
+    /// Every image file under <paramref name="folder"/> (recursively, by <see cref="Inference.ImagePaths.IsImageName"/> as
+    /// <c>predict</c> searches folders; sorted by path so a seed sees the same order on every
     /// machine) as a split named <c>unlabeled</c>. Its labels are placeholders (<see cref="DocumentClass.Document"/>): only
     /// losses that do not read labels (distillation's soft and feature terms) may use it.
     /// </summary>
@@ -83,13 +81,13 @@ public sealed class ImageDataset
         if (!Directory.Exists(folder)) throw new DatasetException($"unlabeled image folder '{folder}' does not exist", []);
         var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true };
         var files = Directory.EnumerateFiles(folder, "*", options)
-            .Where(f => ImageExtensions.Contains(System.IO.Path.GetExtension(f).ToLowerInvariant()))
+            .Where(Inference.ImagePaths.IsImageName)
             .Select(f => System.IO.Path.GetRelativePath(folder, f))
             .Order(StringComparer.Ordinal)
             .Select((relative, i) => new LabeledImage(relative, DocumentClass.Document, folder, i + 1))
             .ToArray();
         if (files.Length == 0)
-            throw new DatasetException($"unlabeled image folder '{folder}' holds no image ({string.Join(", ", ImageExtensions)})", []);
+            throw new DatasetException($"unlabeled image folder '{folder}' holds no image ({string.Join(", ", Inference.ImagePaths.ImageExtensions.Order(StringComparer.Ordinal))})", []);
         return new ImageDataset(folder, "unlabeled", files);
     }
 }
