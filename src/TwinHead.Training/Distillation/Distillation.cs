@@ -116,7 +116,10 @@ public sealed class Distiller : IDisposable
     private readonly double featureWeight;
 
     /// <summary>
-    /// Loads the teacher named by <paramref name="config"/>; its preprocessing must equal the student's <paramref name="studentInput"/>.
+    /// Loads the teacher named by <paramref name="config"/>. Its normalisation and resize mode must equal the student's
+    /// <paramref name="studentInput"/>; its input size must equal the student's or be an integer multiple of it, in which case
+    /// training batches are prepared at the teacher's size and the student sees them box-averaged down to its own
+    /// (a 256 px teacher keeps the detail it was trained on while teaching a 128 px student).
     /// With <see cref="DistillConfig.FeatureWeight"/> &gt; 0 it also builds the projection from <paramref name="student"/>'s trunk to the teacher's.
     /// </summary>
     public Distiller(DistillConfig config, PreprocessingSpec studentInput, BuiltModel student)
@@ -124,14 +127,17 @@ public sealed class Distiller : IDisposable
         if (!config.IsEnabled()) throw new ArgumentException("distill.teacher is empty", nameof(config));
         teacher = CheckpointFile.Load(config.TeacherCheckpoint() ?? throw new FileNotFoundException($"distill.teacher '{config.Teacher}': no such checkpoint or run folder with checkpoints/best.ckpt", config.Teacher));
         var input = teacher.Metadata.Preprocessing;
-        if (input.Width != studentInput.Width || input.Height != studentInput.Height
+        var scale = input.Width / studentInput.Width;
+        if (scale < 1 || input.Width != scale * studentInput.Width || input.Height != scale * studentInput.Height
             || !input.Mean.SequenceEqual(studentInput.Mean) || !input.Std.SequenceEqual(studentInput.Std) || input.Resize != studentInput.Resize)
         {
             teacher.Dispose();
             throw new Core.Config.ConfigException(
                 $"distill.teacher '{config.Teacher}' was trained on {input.Width}x{input.Height} ({input.Resize}) input, the student uses {studentInput.Width}x{studentInput.Height} ({studentInput.Resize}); " +
-                "the teacher sees the student's batch, so data.image_size and normalisation must match");
+                "the teacher's input size must be data.image_size or a whole multiple of it, with the same resize mode and normalisation");
         }
+        InputScale = scale;
+        TeacherInput = input;
         featureWeight = config.FeatureWeight;
         if (featureWeight > 0)
         {
@@ -153,6 +159,15 @@ public sealed class Distiller : IDisposable
     /// <summary>The loss settings.</summary>
     public DistillationLoss Loss { get; }
 
+    /// <summary>The teacher's input, at which training batches are prepared (the student's own input when <see cref="InputScale"/> is 1).</summary>
+    public PreprocessingSpec TeacherInput { get; }
+
+    /// <summary>Teacher input size over student input size (a whole number, 1 when they are equal).</summary>
+    public int InputScale { get; }
+
+    /// <summary>The student's view of a batch at <see cref="TeacherInput"/>: itself, or averaged over InputScale x InputScale blocks.</summary>
+    public Tensor StudentView(Tensor x) => InputScale == 1 ? x : functional.avg_pool2d(x, InputScale);
+
     /// <summary>Student trunk channels to teacher trunk channels (1x1 conv) when feature distillation is on; its parameters train with the student.</summary>
     public Conv2d? Projection { get; }
 
@@ -164,17 +179,18 @@ public sealed class Distiller : IDisposable
     }
 
     /// <summary>
-    /// The student's forward pass on <paramref name="x"/> and the distillation loss of the batch (float32 logits and loss).
-    /// <paramref name="unlabeled"/> images, when given, go through both models in the same pass (so BatchNorm sees one batch)
-    /// and add soft and feature terms only; the logits returned are those of <paramref name="x"/>.
+    /// The student's forward pass and the distillation loss of the batch <paramref name="x"/>, given at <see cref="TeacherInput"/>
+    /// (float32 logits and loss). <paramref name="unlabeled"/> images, when given, go through both models in the same pass
+    /// (so BatchNorm sees one batch) and add soft and feature terms only; the logits returned are those of <paramref name="x"/>.
     /// </summary>
     public (Tensor Logits, Tensor Loss) Step(BuiltModel student, Tensor x, Tensor labels, LossSettings settings, Tensor? unlabeled = null)
     {
         var labeled = x.shape[0];
         if (unlabeled is not null) x = cat([x, unlabeled], 0);
+        var studentX = StudentView(x);
         if (Projection is null)
         {
-            var logits = student.Network.call(x).to_type(ScalarType.Float32);
+            var logits = student.Network.call(studentX).to_type(ScalarType.Float32);
             return (logits.narrow(0, 0, labeled), Loss.Compute(student.Architecture, logits, teacher.Model.Architecture, TeacherLogits(x), labels, settings));
         }
         Tensor teacherLogits, teacherTrunk;
@@ -183,20 +199,24 @@ public sealed class Distiller : IDisposable
             var (tl, tt) = ((TwoHeadedNetwork)teacher.Model.Network).ForwardWithTrunk(x);
             (teacherLogits, teacherTrunk) = (tl.to_type(ScalarType.Float32), tt.to_type(ScalarType.Float32));
         }
-        var (studentLogits, studentTrunk) = ((TwoHeadedNetwork)student.Network).ForwardWithTrunk(x);
+        var (studentLogits, studentTrunk) = ((TwoHeadedNetwork)student.Network).ForwardWithTrunk(studentX);
         studentLogits = studentLogits.to_type(ScalarType.Float32);
         var loss = Loss.Compute(student.Architecture, studentLogits, teacher.Model.Architecture, teacherLogits, labels, settings);
         return (studentLogits.narrow(0, 0, labeled), loss + featureWeight * FeatureLoss(studentTrunk, teacherTrunk));
     }
 
-    /// <summary>‖P(student) − teacher‖² / ‖teacher‖², means over every element; the student map is pooled to the teacher's size if they differ.</summary>
+    /// <summary>
+    /// ‖P(student) − teacher‖² / ‖teacher‖², means over every element. When the maps differ in size, the larger is
+    /// average-pooled to the smaller (a teacher at twice the student's input has a map twice as large).
+    /// </summary>
     public Tensor FeatureLoss(Tensor studentTrunk, Tensor teacherTrunk)
     {
         using var scope = NewDisposeScope();
         var projected = Projection!.call(studentTrunk).to_type(ScalarType.Float32);
-        if (projected.shape[2] != teacherTrunk.shape[2] || projected.shape[3] != teacherTrunk.shape[3])
-            projected = functional.adaptive_avg_pool2d(projected, [teacherTrunk.shape[2], teacherTrunk.shape[3]]);
         var target = teacherTrunk.detach();
+        var (h, w) = (Math.Min(projected.shape[2], target.shape[2]), Math.Min(projected.shape[3], target.shape[3]));
+        if (projected.shape[2] != h || projected.shape[3] != w) projected = functional.adaptive_avg_pool2d(projected, [h, w]);
+        if (target.shape[2] != h || target.shape[3] != w) target = functional.adaptive_avg_pool2d(target, [h, w]);
         return ((projected - target).square().mean() / target.square().mean().clamp_min(1e-8)).MoveToOuterDisposeScope();
     }
 

@@ -138,7 +138,10 @@ public sealed class Trainer(ITrainingObserver observer)
         using var distiller = config.Distill.IsEnabled() ? new Distillation.Distiller(config.Distill, spec, model) : null;
         if (distiller is not null)
             observer.OnMessage($"distilling from {config.Distill.Teacher} ({distiller.Teacher.Architecture.Name} {distiller.Teacher.Backbone}), T {config.Distill.Temperature}, alpha {config.Distill.Alpha}" +
-                (distiller.Projection is null ? "" : $", feature weight {config.Distill.FeatureWeight}"));
+                (distiller.Projection is null ? "" : $", feature weight {config.Distill.FeatureWeight}") +
+                (distiller.InputScale == 1 ? "" : $"; batches at the teacher's {distiller.TeacherInput.Width}x{distiller.TeacherInput.Height}, averaged down to {spec.Width}x{spec.Height} for the student"));
+        // A teacher at a multiple of the student's size gets training batches at its own size; validation stays at the student's.
+        var trainSpec = distiller?.TeacherInput ?? spec;
         var optimizer = CreateOptimizer(model, config.Optim, distiller?.Projection?.parameters().ToArray());
         if (optimizerState is not null) CheckpointFile.RestoreOptimizer(optimizer, optimizerState);
         var scheduler = torch.optim.lr_scheduler.StepLR(optimizer, config.Optim.StepSize, config.Optim.Gamma);
@@ -146,7 +149,7 @@ public sealed class Trainer(ITrainingObserver observer)
 
         var trainCache = config.Data.Cache ? new DecodedImageCache(train.Count, 16L << 30) : null;
         var valCache = config.Data.Cache ? new DecodedImageCache(val.Count, 4L << 30) : null;
-        var trainLoader = new BatchLoader(train, spec, limits, trainCache, config.Seed);
+        var trainLoader = new BatchLoader(train, trainSpec, limits, trainCache, config.Seed);
         var valLoader = new BatchLoader(val, spec, limits, valCache, config.Seed);
         var loaderOptions = new LoaderOptions(config.Data.BatchSize, Shuffle: true, config.Data.Augment.ToOptions(),
             Weighted: config.Data.Sampler == "weighted", config.Data.Workers, config.Data.Prefetch, config.Data.MaxStepsPerEpoch);
@@ -155,7 +158,7 @@ public sealed class Trainer(ITrainingObserver observer)
         var unlabeledBatchSize = config.Distill.UnlabeledBatchSize > 0 ? config.Distill.UnlabeledBatchSize : config.Data.BatchSize;
         // Its own seed, so an unlabeled image and a training image with the same index are not augmented alike.
         using var unlabeledStream = unlabeled is null ? null : new UnlabeledBatchStream(
-            new BatchLoader(unlabeled, spec, limits, config.Data.Cache ? new DecodedImageCache(unlabeled.Count, 8L << 30) : null, config.Seed + 1),
+            new BatchLoader(unlabeled, trainSpec, limits, config.Data.Cache ? new DecodedImageCache(unlabeled.Count, 8L << 30) : null, config.Seed + 1),
             loaderOptions with { BatchSize = unlabeledBatchSize, Weighted = false, MaxBatches = 0 },
             cancellationToken);
         if (unlabeled is not null)
@@ -170,6 +173,7 @@ public sealed class Trainer(ITrainingObserver observer)
             Extra = new Dictionary<string, string> { ["run"] = Path.GetFileName(run.Path), ["dataset"] = config.Data.Root, ["head_design"] = new HeadDesign(config.Model.HeadChannels, config.Model.SharedHeadConv).Name },
         };
         if (distiller is not null) metadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["distilled_from"] = Path.GetFullPath(config.Distill.TeacherCheckpoint()!) } };
+        if (distiller is { InputScale: > 1 }) metadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["teacher_input"] = $"{trainSpec.Width}x{trainSpec.Height}" } };
         if (unlabeled is not null) metadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["distilled_on_unlabeled"] = $"{Path.GetFullPath(unlabeled.Root)} ({unlabeled.Count} images)" } };
 
         var tensorboard = config.Tensorboard ? torch.utils.tensorboard.SummaryWriter(run.TensorboardPath) : null;
@@ -190,7 +194,7 @@ public sealed class Trainer(ITrainingObserver observer)
             {
                 using (var scope = NewDisposeScope())
                 {
-                    var x = tensor(batch.Pixels).view(batch.Count, 3, spec.Height, spec.Width);
+                    var x = tensor(batch.Pixels).view(batch.Count, 3, trainSpec.Height, trainSpec.Width);
                     var y = tensor(batch.Labels);
                     optimizer.zero_grad();
                     Tensor logits, loss;
@@ -206,7 +210,7 @@ public sealed class Trainer(ITrainingObserver observer)
                         else
                         {
                             var extra = unlabeledStream?.Next();
-                            var xu = extra is null ? null : tensor(extra.Pixels).view(extra.Count, 3, spec.Height, spec.Width);
+                            var xu = extra is null ? null : tensor(extra.Pixels).view(extra.Count, 3, trainSpec.Height, trainSpec.Width);
                             (logits, loss) = distiller.Step(model, x, y, lossSettings, xu);
                         }
                         loss = loss.to_type(ScalarType.Float32);

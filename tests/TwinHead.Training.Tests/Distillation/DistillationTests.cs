@@ -134,6 +134,48 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
     }
 
     [Fact]
+    public void A_teacher_at_twice_the_students_size_gets_batches_at_its_size_and_the_student_their_block_average()
+    {
+        var output = data.Scratch("distill-scaled");
+        TrainingConfig Config(string name, params string[] extra) => TinyRun(output, name, extra);
+        var teacher = new Trainer(new RecordingObserver()).Train(Config("teacher", "data.image_size=64", "model.head_channels=32"));
+
+        var observer = new RecordingObserver();
+        var student = new Trainer(observer).Train(Config("student", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.feature_weight=1"));
+
+        Assert.True(double.IsFinite(student.Epochs[0].TrainLoss));
+        Assert.Contains(observer.Messages, m => m.Contains("teacher's 64x64, averaged down to 32x32"));
+        using (var saved = CheckpointFile.Load(student.Run.BestCheckpoint))
+        {
+            Assert.Equal(32, saved.Metadata.Preprocessing.Width);
+            Assert.Equal("64x64", saved.Metadata.Extra["teacher_input"]);
+        }
+
+        manual_seed(3);
+        using var model = ModelRegistry.Create(new ModelOptions());
+        using var distiller = new Distiller(new DistillConfig { Teacher = teacher.Run.BestCheckpoint, FeatureWeight = 1 }, TwinHead.Core.Models.PreprocessingSpec.Reference(32), model);
+        Assert.Equal(2, distiller.InputScale);
+        var x = randn(2, 3, 64, 64);
+        var view = distiller.StudentView(x);
+        Assert.Equal([2L, 3, 32, 32], view.shape);
+        Assert.Equal(x[0, 1, 6..8, 10..12].mean().item<float>(), view[0, 1, 3, 5].item<float>(), 5);
+        // The teacher's 2x2 trunk map is averaged to the student's 1x1 map: a student equal to that average has no feature loss.
+        using (no_grad())
+        {
+            distiller.Projection!.weight!.zero_();
+            distiller.Projection.bias!.fill_(1f);
+        }
+        var teacherTrunk = ones(2, distiller.Projection.weight!.shape[0], 2, 2);
+        teacherTrunk[.., .., 0, 0] = tensor(0f);
+        teacherTrunk[.., .., 0, 1] = tensor(2f);
+        Assert.Equal(0f, distiller.FeatureLoss(randn(2, distiller.Projection.weight.shape[1], 1, 1), teacherTrunk).item<float>(), 6);
+
+        var tooSmall = Assert.Throws<ConfigException>(() => new Trainer(new RecordingObserver()).Train(
+            Config("bad", $"distill.teacher={teacher.Run.BestCheckpoint}", "data.image_size=48")));
+        Assert.Contains("whole multiple", tooSmall.Message);
+    }
+
+    [Fact]
     public void Trainer_adds_unlabeled_images_to_every_step_and_records_the_folder()
     {
         var output = data.Scratch("distill-unlabeled");
