@@ -14,7 +14,10 @@ namespace TwinHead.Training.Distillation;
 /// </summary>
 public sealed record DistillConfig
 {
-    /// <summary>Teacher checkpoint (a TwinHead <c>.ckpt</c>, or a run folder: its <c>checkpoints/best.ckpt</c>); empty: no distillation.</summary>
+    /// <summary>
+    /// Teacher checkpoint (a TwinHead <c>.ckpt</c>, or a run folder: its <c>checkpoints/best.ckpt</c>); empty: no distillation.
+    /// Its input size is the student's <c>data.image_size</c> or a whole multiple of it (see <see cref="Distiller"/>).
+    /// </summary>
     public string Teacher { get; init; } = "";
 
     /// <summary>Softmax temperature T of both teacher and student in the soft loss.</summary>
