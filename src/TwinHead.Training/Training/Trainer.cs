@@ -163,6 +163,10 @@ public sealed class Trainer(ITrainingObserver observer)
             cancellationToken);
         if (unlabeled is not null)
             observer.OnMessage($"adding up to {unlabeledBatchSize} of {unlabeled.Count} unlabeled images from {config.Distill.Unlabeled} to every step (soft and feature losses only)");
+        var metadataExtra = new Dictionary<string, string> { ["run"] = Path.GetFileName(run.Path), ["dataset"] = config.Data.Root, ["head_design"] = new HeadDesign(config.Model.HeadChannels, config.Model.SharedHeadConv).Name };
+        if (distiller is not null) metadataExtra["distilled_from"] = Path.GetFullPath(config.Distill.TeacherCheckpoint()!);
+        if (distiller is { InputScale: > 1 }) metadataExtra["teacher_input"] = $"{trainSpec.Width}x{trainSpec.Height}";
+        if (unlabeled is not null) metadataExtra["distilled_on_unlabeled"] = $"{Path.GetFullPath(unlabeled.Root)} ({unlabeled.Count} images)";
         var metadata = new ModelMetadata
         {
             Architecture = model.Architecture.Name,
@@ -170,11 +174,8 @@ public sealed class Trainer(ITrainingObserver observer)
             Preprocessing = spec,
             Thresholds = config.ToThresholds(),
             ConfigHash = configHash,
-            Extra = new Dictionary<string, string> { ["run"] = Path.GetFileName(run.Path), ["dataset"] = config.Data.Root, ["head_design"] = new HeadDesign(config.Model.HeadChannels, config.Model.SharedHeadConv).Name },
+            Extra = metadataExtra,
         };
-        if (distiller is not null) metadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["distilled_from"] = Path.GetFullPath(config.Distill.TeacherCheckpoint()!) } };
-        if (distiller is { InputScale: > 1 }) metadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["teacher_input"] = $"{trainSpec.Width}x{trainSpec.Height}" } };
-        if (unlabeled is not null) metadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["distilled_on_unlabeled"] = $"{Path.GetFullPath(unlabeled.Root)} ({unlabeled.Count} images)" } };
 
         var tensorboard = config.Tensorboard ? torch.utils.tensorboard.SummaryWriter(run.TensorboardPath) : null;
         observer.OnStart(run, config, train.Count, val.Count, steps, state.Epoch + 1);
