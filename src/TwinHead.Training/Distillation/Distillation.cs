@@ -69,7 +69,7 @@ public sealed record DistillationLoss(double Temperature, double Alpha)
         var hard = student.Loss(studentLogits.narrow(0, 0, labeled), labels, settings);
         var soft = SoftLoss(student, studentLogits, teacher, teacherLogits.detach(), settings);
         // With α = 0 this is exactly the hard loss (1 · hard + 0 · soft).
-        var total = (1 - Alpha) * hard + Alpha * Temperature * Temperature * soft;
+        var total = hard.Times(1 - Alpha).Plus(soft.Times(Alpha * Temperature * Temperature));
         return total.MoveToOuterDisposeScope();
     }
 
@@ -86,15 +86,15 @@ public sealed record DistillationLoss(double Temperature, double Alpha)
         {
             if (teacher != Architecture.ThreeOutput)
                 throw new NotSupportedException("distill: a three-output student needs a three-output teacher (a two-headed teacher has no three-way distribution)");
-            total = KullbackLeibler(functional.log_softmax(teacherLogits / Temperature, 1), functional.log_softmax(studentLogits / Temperature, 1));
+            total = KullbackLeibler(functional.log_softmax(teacherLogits.DividedBy(Temperature), 1), functional.log_softmax(studentLogits.DividedBy(Temperature), 1));
         }
         else
         {
             total = zeros(1, dtype: studentLogits.dtype).squeeze();
             foreach (var (head, index) in Head.Both.Select((h, i) => (h, i)))
             {
-                var studentLog = functional.log_softmax(studentLogits.narrow(1, 2 * index, 2) / Temperature, 1);
-                total = total + settings.WeightOf(head) * KullbackLeibler(TeacherHeadLogProbabilities(teacher, teacherLogits, head, index), studentLog);
+                var studentLog = functional.log_softmax(studentLogits.narrow(1, 2 * index, 2).DividedBy(Temperature), 1);
+                total = total.Plus(KullbackLeibler(TeacherHeadLogProbabilities(teacher, teacherLogits, head, index), studentLog).Times(settings.WeightOf(head)));
             }
         }
         return total.MoveToOuterDisposeScope();
@@ -102,9 +102,9 @@ public sealed record DistillationLoss(double Temperature, double Alpha)
 
     private Tensor TeacherHeadLogProbabilities(Architecture teacher, Tensor logits, Head head, int index)
     {
-        if (teacher == Architecture.TwoHeaded) return functional.log_softmax(logits.narrow(1, 2 * index, 2) / Temperature, 1);
-        var positive = functional.softmax(logits / Temperature, 1).select(1, (long)head.PositiveClass);
-        return stack([1 - positive, positive], 1).clamp_min(1e-12).log();
+        if (teacher == Architecture.TwoHeaded) return functional.log_softmax(logits.narrow(1, 2 * index, 2).DividedBy(Temperature), 1);
+        var positive = functional.softmax(logits.DividedBy(Temperature), 1).select(1, (long)head.PositiveClass);
+        return stack([positive.OneMinus(), positive], 1).AtLeast(1e-12).log();
     }
 
     /// <summary>Mean over the batch of Σ_c p_t(c) · (log p_t(c) − log p_s(c)).</summary>
@@ -205,7 +205,7 @@ public sealed class Distiller : IDisposable
         var (studentLogits, studentTrunk) = ((TwoHeadedNetwork)student.Network).ForwardWithTrunk(studentX);
         studentLogits = studentLogits.to_type(ScalarType.Float32);
         var loss = Loss.Compute(student.Architecture, studentLogits, teacher.Model.Architecture, teacherLogits, labels, settings);
-        return (studentLogits.narrow(0, 0, labeled), loss + featureWeight * FeatureLoss(studentTrunk, teacherTrunk));
+        return (studentLogits.narrow(0, 0, labeled), loss.Plus(FeatureLoss(studentTrunk, teacherTrunk).Times(featureWeight)));
     }
 
     /// <summary>
@@ -220,7 +220,7 @@ public sealed class Distiller : IDisposable
         var (h, w) = (Math.Min(projected.shape[2], target.shape[2]), Math.Min(projected.shape[3], target.shape[3]));
         if (projected.shape[2] != h || projected.shape[3] != w) projected = functional.adaptive_avg_pool2d(projected, [h, w]);
         if (target.shape[2] != h || target.shape[3] != w) target = functional.adaptive_avg_pool2d(target, [h, w]);
-        return ((projected - target).square().mean() / target.square().mean().clamp_min(1e-8)).MoveToOuterDisposeScope();
+        return ((projected - target).square().mean() / target.square().mean().AtLeast(1e-8)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

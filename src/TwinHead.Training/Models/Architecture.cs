@@ -77,7 +77,7 @@ public abstract class Architecture
                     var weights = tensor(classWeights, device: logits.device).index_select(0, labels);
                     loss = (perSample * weights).sum() / weights.sum();
                 }
-                total = total + settings.WeightOf(head) * loss;
+                total = total.Plus(loss.Times(settings.WeightOf(head)));
             }
             return total.MoveToOuterDisposeScope();
         }

@@ -65,7 +65,7 @@ public sealed class CaffeInputAdapter : Module<Tensor, Tensor>
     public float[] Shift => shift.data<float>().ToArray();
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x) => x.flip(1) * scale + shift;
+    public override Tensor forward(Tensor x) => (x.flip(1) * scale).Plus(shift);
 }
 
 /// <summary>
@@ -112,7 +112,7 @@ public sealed class ResNetBasicBlock : Module<Tensor, Tensor>
         var main = functional.relu(bn1.call(conv1.call(Conv1Padding.ApplyIfUneven(x, 0))));
         main = bn2.call(conv2.call(Conv2Padding.ApplyIfUneven(main, 0)));
         var shortcut = downsample is null ? x : downsample.call(DownsamplePadding!.ApplyIfUneven(x, 0));
-        return functional.relu(main + shortcut).MoveToOuterDisposeScope();
+        return functional.relu(main.Plus(shortcut)).MoveToOuterDisposeScope();
     }
 }
 

@@ -292,7 +292,7 @@ public sealed class Trainer(ITrainingObserver observer)
         var images = tensor(batch.Pixels).view(count, 3, spec.Height, spec.Width);
         var mean = tensor(spec.Mean).view(1, 3, 1, 1);
         var std = tensor(spec.Std).view(1, 3, 1, 1);
-        var strip = cat((images * std + mean).clamp(0, 1).unbind(0), 2);
+        var strip = cat((images * std).Plus(mean).Within(0, 1).unbind(0), 2);
         writer.add_img("val/samples", strip, epoch);
         var lines = validation.Predictions.Take(count).Select((p, i) =>
             $"{i + 1}. {p.Path}: {DocumentClasses.NameOf(p.Actual)} -> {DocumentClasses.NameOf(thresholds.Decide(p.ScreenProbability, p.NotDocumentProbability))} " +
@@ -317,7 +317,7 @@ public sealed class Trainer(ITrainingObserver observer)
     {
         extra ??= [];
         if (optim.BackboneLrScale == 1.0)
-            return torch.optim.Adam(model.Network.parameters().Concat(extra), optim.Lr, weight_decay: optim.WeightDecay);
+            return new Adam(model.Network.parameters().Concat(extra), optim.Lr, optim.WeightDecay);
         var parameters = model.Network.named_parameters().ToArray();
         var backbone = parameters.Where(p => IsBackboneParameter(model.Architecture, p.name)).Select(p => p.parameter).ToArray();
         var heads = parameters.Where(p => !IsBackboneParameter(model.Architecture, p.name)).Select(p => p.parameter).Concat(extra).ToArray();
@@ -325,13 +325,13 @@ public sealed class Trainer(ITrainingObserver observer)
         {
             // Frozen: no gradients through the backbone at all (backward stops at the heads, about a third of the cost).
             foreach (var p in backbone) p.requires_grad = false;
-            return torch.optim.Adam(heads, optim.Lr, weight_decay: optim.WeightDecay);
+            return new Adam(heads, optim.Lr, optim.WeightDecay);
         }
-        return torch.optim.Adam(new[]
+        return new Adam(new[]
         {
             new TorchSharp.Modules.Adam.ParamGroup(heads, optim.Lr, weight_decay: optim.WeightDecay),
             new TorchSharp.Modules.Adam.ParamGroup(backbone, optim.Lr * optim.BackboneLrScale, weight_decay: optim.WeightDecay),
-        }, optim.Lr, weight_decay: optim.WeightDecay);
+        }, optim.Lr, optim.WeightDecay);
     }
 
     /// <summary>
