@@ -11,7 +11,7 @@ namespace TwinHead.Training.Models;
 /// <see cref="Scalar"/>, then hands libtorch only the scalar's native handle. Nothing keeps the managed object alive during
 /// the call, so a garbage collection started by another thread (the batch loader decoding images) can run its finalizer
 /// and free the scalar while libtorch still reads it: training then dies with
-/// <c>Exception raised from toFloat at c10/core/Scalar.h</c> (seen twice in about 35 long runs, both in a residual
+/// <c>Exception raised from toFloat at c10/core/Scalar.h</c> (seen twice in about 35 long runs, once in a residual
 /// <c>add</c> of the ResNet18 teacher). Here each scalar is a local disposed after the call, which keeps it reachable
 /// for the call's whole length. The optimiser's scalars are kept alive the same way by <see cref="Training.Adam"/>.
 /// </remarks>
