@@ -30,7 +30,22 @@ public class TensorArithmeticTests
         Assert.Equal(new[] { -1.5f, -1.5f }, x.grad!.data<float>().ToArray());
         Assert.Equal(new[] { -0.5f, -0.5f }, y.grad!.data<float>().ToArray());
     }
+}
 
+/// <summary>
+/// Runs alone: its thread collects garbage in a loop, which would also hit TorchSharp's own temporary scalars in tests
+/// running beside it (their plain <c>optim.Adam</c>, for one) and fail them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class GarbageCollectionStress
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "garbage collection stress";
+}
+
+[Collection(GarbageCollectionStress.Name)]
+public class TensorArithmeticUnderCollectionTests
+{
     [Fact]
     public void Plus_survives_garbage_collections_that_other_threads_start_during_the_native_add()
     {
