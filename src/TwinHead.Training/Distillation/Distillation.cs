@@ -44,6 +44,17 @@ public sealed record DistillConfig
     /// <summary>Unlabeled images per step (0: <c>data.batch_size</c>).</summary>
     public int UnlabeledBatchSize { get; init; }
 
+    /// <summary>
+    /// Mixed images added to every step (0: off): each is λ · a + (1 − λ) · b of two different images of the step's batch,
+    /// λ drawn from Beta(<see cref="MixupAlpha"/>, <see cref="MixupAlpha"/>). Only the soft and feature losses act on them,
+    /// so the student matches the teacher's whole function between the training images, not only its answers on them
+    /// (the "function matching" of Beyer et al., 2022), at no labelling cost.
+    /// </summary>
+    public int MixupImages { get; init; }
+
+    /// <summary>Concentration of the Beta distribution of the mixing weight λ (1: uniform; smaller: nearer to one image).</summary>
+    public double MixupAlpha { get; init; } = 1.0;
+
     /// <summary>Whether distillation is on.</summary>
     public bool IsEnabled() => Teacher.Length > 0;
 
@@ -117,6 +128,10 @@ public sealed class Distiller : IDisposable
 {
     private readonly LoadedCheckpoint teacher;
     private readonly double featureWeight;
+    private readonly int mixupImages;
+    private readonly double mixupAlpha;
+    private readonly Generator mixupGenerator;
+    private readonly int mixupSeed;
 
     /// <summary>
     /// Loads the teacher named by <paramref name="config"/>. Its normalisation and resize mode must equal the student's
@@ -125,7 +140,11 @@ public sealed class Distiller : IDisposable
     /// (a 256 px teacher keeps the detail it was trained on while teaching a 128 px student).
     /// With <see cref="DistillConfig.FeatureWeight"/> &gt; 0 it also builds the projection from <paramref name="student"/>'s trunk to the teacher's.
     /// </summary>
-    public Distiller(DistillConfig config, PreprocessingSpec studentInput, BuiltModel student)
+    /// <param name="config">The distillation settings.</param>
+    /// <param name="studentInput">The student's preprocessing.</param>
+    /// <param name="student">The student model.</param>
+    /// <param name="seed">Seed of the mixed images' pairs and weights (<see cref="DistillConfig.MixupImages"/>).</param>
+    public Distiller(DistillConfig config, PreprocessingSpec studentInput, BuiltModel student, int seed = 0)
     {
         if (!config.IsEnabled()) throw new ArgumentException("distill.teacher is empty", nameof(config));
         teacher = CheckpointFile.Load(config.TeacherCheckpoint() ?? throw new FileNotFoundException($"distill.teacher '{config.Teacher}': no such checkpoint or run folder with checkpoints/best.ckpt", config.Teacher));
@@ -154,7 +173,14 @@ public sealed class Distiller : IDisposable
         teacher.Model.Network.eval();
         foreach (var p in teacher.Model.Network.parameters()) p.requires_grad = false;
         Loss = new DistillationLoss(config.Temperature, config.Alpha);
+        mixupImages = config.MixupImages;
+        mixupAlpha = config.MixupAlpha;
+        mixupSeed = seed;
+        mixupGenerator = new Generator((ulong)seed);
     }
+
+    /// <summary>Reseeds the mixed images' generator from the seed and <paramref name="epoch"/>, so a resumed run mixes as an uninterrupted one.</summary>
+    public void StartEpoch(int epoch) => mixupGenerator.manual_seed(mixupSeed * 7919L + epoch);
 
     /// <summary>The teacher model.</summary>
     public BuiltModel Teacher => teacher.Model;
@@ -189,7 +215,9 @@ public sealed class Distiller : IDisposable
     public (Tensor Logits, Tensor Loss) Step(BuiltModel student, Tensor x, Tensor labels, LossSettings settings, Tensor? unlabeled = null)
     {
         var labeled = x.shape[0];
+        var mixed = mixupImages > 0 && labeled > 1 ? Mix(x, mixupImages) : null;
         if (unlabeled is not null) x = cat([x, unlabeled], 0);
+        if (mixed is not null) x = cat([x, mixed], 0);
         var studentX = StudentView(x);
         if (Projection is null)
         {
@@ -206,6 +234,25 @@ public sealed class Distiller : IDisposable
         studentLogits = studentLogits.to_type(ScalarType.Float32);
         var loss = Loss.Compute(student.Architecture, studentLogits, teacher.Model.Architecture, teacherLogits, labels, settings);
         return (studentLogits.narrow(0, 0, labeled), loss.Plus(FeatureLoss(studentTrunk, teacherTrunk).Times(featureWeight)));
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> mixtures λ · x[i] + (1 − λ) · x[j] of rows i ≠ j of <paramref name="x"/>, pairs and
+    /// λ ~ Beta(α, α) drawn from this distiller's own generator (so they do not depend on, or disturb, the global one).
+    /// </summary>
+    public Tensor Mix(Tensor x, int count)
+    {
+        using var scope = NewDisposeScope();
+        var n = x.shape[0];
+        if (n < 2) throw new ArgumentException("mixing needs at least two images", nameof(x));
+        var first = randint(0, n, [count], generator: mixupGenerator);
+        // An offset in 1..n-1 makes the partner a different row.
+        var second = (first + randint(1, n, [count], generator: mixupGenerator)).remainder(n);
+        var concentration = full([count], mixupAlpha, dtype: ScalarType.Float32);
+        var lambda = new TorchSharp.Modules.Beta(concentration, concentration, mixupGenerator).sample().to_type(x.dtype).view(count, 1, 1, 1);
+        var a = x.index_select(0, first);
+        var b = x.index_select(0, second);
+        return (a * lambda + b * lambda.OneMinus()).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -226,6 +273,7 @@ public sealed class Distiller : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        mixupGenerator.Dispose();
         Projection?.Dispose();
         teacher.Dispose();
     }

@@ -135,10 +135,11 @@ public sealed class Trainer(ITrainingObserver observer)
             observer.OnMessage($"initialised weights from {config.Model.Init}");
         }
 
-        using var distiller = config.Distill.IsEnabled() ? new Distillation.Distiller(config.Distill, spec, model) : null;
+        using var distiller = config.Distill.IsEnabled() ? new Distillation.Distiller(config.Distill, spec, model, config.Seed) : null;
         if (distiller is not null)
             observer.OnMessage($"distilling from {config.Distill.Teacher} ({distiller.Teacher.Architecture.Name} {distiller.Teacher.Backbone}), T {config.Distill.Temperature}, alpha {config.Distill.Alpha}" +
                 (distiller.Projection is null ? "" : $", feature weight {config.Distill.FeatureWeight}") +
+                (config.Distill.MixupImages == 0 ? "" : $", {config.Distill.MixupImages} mixed images per step (mixup alpha {config.Distill.MixupAlpha})") +
                 (distiller.InputScale == 1 ? "" : $"; batches at the teacher's {distiller.TeacherInput.Width}x{distiller.TeacherInput.Height}, averaged down to {spec.Width}x{spec.Height} for the student"));
         // A teacher at a multiple of the student's size gets training batches at its own size; validation stays at the student's.
         var trainSpec = distiller?.TeacherInput ?? spec;
@@ -166,6 +167,7 @@ public sealed class Trainer(ITrainingObserver observer)
         var metadataExtra = new Dictionary<string, string> { ["run"] = Path.GetFileName(run.Path), ["dataset"] = config.Data.Root, ["head_design"] = new HeadDesign(config.Model.HeadChannels, config.Model.SharedHeadConv).Name };
         if (distiller is not null) metadataExtra["distilled_from"] = Path.GetFullPath(config.Distill.TeacherCheckpoint()!);
         if (distiller is { InputScale: > 1 }) metadataExtra["teacher_input"] = $"{trainSpec.Width}x{trainSpec.Height}";
+        if (config.Distill.MixupImages > 0) metadataExtra["distilled_on_mixed"] = $"{config.Distill.MixupImages} per step, alpha {config.Distill.MixupAlpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         if (unlabeled is not null) metadataExtra["distilled_on_unlabeled"] = $"{Path.GetFullPath(unlabeled.Root)} ({unlabeled.Count} images)";
         var metadata = new ModelMetadata
         {
@@ -186,6 +188,7 @@ public sealed class Trainer(ITrainingObserver observer)
             cancellationToken.ThrowIfCancellationRequested();
             var epochWatch = Stopwatch.StartNew();
             var learningRate = optimizer.ParamGroups.First().LearningRate;
+            distiller?.StartEpoch(epoch);
             SetTrainingMode(model, config.Optim);
             double lossSum = 0;
             var headLossSums = new Dictionary<string, double>();

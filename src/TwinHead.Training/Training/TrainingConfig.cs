@@ -92,6 +92,9 @@ public sealed record TrainingConfig
         Check(Distill.Unlabeled.Length == 0 || Distill.IsEnabled(), "distill.unlabeled", Distill.Unlabeled, "needs distill.teacher: only a teacher can say what unlabeled images are");
         Check(Distill.Unlabeled.Length == 0 || Directory.Exists(Distill.Unlabeled), "distill.unlabeled", Distill.Unlabeled, "no such folder");
         Check(Distill.UnlabeledBatchSize is >= 0 and <= 4096, "distill.unlabeled_batch_size", Distill.UnlabeledBatchSize, "must be in 0..4096 (0: data.batch_size)");
+        Check(Distill.MixupImages is >= 0 and <= 4096, "distill.mixup_images", Distill.MixupImages, "must be in 0..4096 (0: off)");
+        Check(Distill.MixupImages == 0 || Distill.IsEnabled(), "distill.mixup_images", Distill.MixupImages, "needs distill.teacher: only a teacher can say what a mixed image is");
+        Check(Distill.MixupAlpha is > 0 and <= 100, "distill.mixup_alpha", Distill.MixupAlpha, "must be in (0, 100]");
         try { Architecture.Parse(Model.Architecture); }
         catch (ArgumentException e) { throw new ConfigException(e.Message); }
         if (!ModelRegistry.Backbones.Contains(Model.Backbone, StringComparer.OrdinalIgnoreCase))

@@ -253,4 +253,75 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
         Assert.Contains("distill.feature_weight", threeOutput.Message);
         Assert.Contains("distill.feature_weight", Assert.Throws<ConfigException>(() => Config("x", "distill.feature_weight=-1").Validate()).Message);
     }
+
+    [Fact]
+    public void Trainer_adds_mixed_images_to_every_step_and_records_them()
+    {
+        var output = data.Scratch("distill-mixup");
+        TrainingConfig Config(string name, params string[] extra) => TinyRun(output, name, extra);
+        var teacher = new Trainer(new RecordingObserver()).Train(Config("teacher", "model.head_channels=32"));
+
+        var observer = new RecordingObserver();
+        var student = new Trainer(observer).Train(Config("student", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.mixup_images=3", "distill.mixup_alpha=0.5"));
+
+        Assert.True(double.IsFinite(student.Epochs[0].TrainLoss));
+        Assert.Contains(observer.Messages, m => m.Contains("3 mixed images per step (mixup alpha 0.5)"));
+        using (var saved = CheckpointFile.Load(student.Run.BestCheckpoint))
+            Assert.Equal("3 per step, alpha 0.5", saved.Metadata.Extra["distilled_on_mixed"]);
+        Assert.Equal(3, student.Run.ReadConfig().Distill.MixupImages);
+
+        Assert.Contains("needs distill.teacher", Assert.Throws<ConfigException>(() => Config("x", "distill.mixup_images=4").Validate()).Message);
+        Assert.Contains("distill.mixup_images", Assert.Throws<ConfigException>(() =>
+            Config("x", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.mixup_images=-1").Validate()).Message);
+        Assert.Contains("distill.mixup_alpha", Assert.Throws<ConfigException>(() =>
+            Config("x", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.mixup_images=4", "distill.mixup_alpha=0").Validate()).Message);
+    }
+
+    [Fact]
+    public void Mixed_images_blend_two_different_images_reproducibly_per_epoch_with_beta_weights()
+    {
+        var output = data.Scratch("mixup-unit");
+        var teacher = new Trainer(new RecordingObserver()).Train(TinyRun(output, "teacher", ["model.head_channels=32"]));
+        using var model = ModelRegistry.Create(new ModelOptions());
+        Distiller Distiller(double alpha) => new(new DistillConfig { Teacher = teacher.Run.BestCheckpoint, MixupImages = 1, MixupAlpha = alpha },
+            TwinHead.Core.Models.PreprocessingSpec.Reference(32), model, seed: 11);
+
+        // Image i is 1 at element 2i and 0 elsewhere, so a mixture shows which images it blends and with what weights.
+        var images = zeros(6, 3, 2, 2);
+        var flat = images.view(6, 12);
+        for (var i = 0; i < 6; i++) flat[i, 2 * i] = 1;
+
+        using var uniform = Distiller(1);
+        uniform.StartEpoch(3);
+        var mixed = uniform.Mix(images, 300).view(300, 12);
+        Assert.Equal(0, mixed.lt(0).sum().item<long>());
+        Assert.True(mixed.sum(1).sub(1).abs().max().item<float>() < 1e-5);
+        Assert.Equal(300, mixed.gt(0).sum(1).eq(2).sum().item<long>());
+        Assert.Equal(0, mixed.narrow(1, 1, 1).abs().sum().item<float>());
+
+        uniform.StartEpoch(3);
+        Assert.True(uniform.Mix(images, 300).view(300, 12).eq(mixed).all().item<bool>());
+        uniform.StartEpoch(4);
+        Assert.False(uniform.Mix(images, 300).view(300, 12).eq(mixed).all().item<bool>());
+
+        // The mixing draws from the distiller's generator only: the global one gives what it would have without it.
+        manual_seed(9);
+        var expected = rand(4);
+        manual_seed(9);
+        uniform.Mix(images, 10);
+        Assert.True(rand(4).eq(expected).all().item<bool>());
+
+        // Beta(α, α): a small α keeps one image dominant, a large α blends near half and half.
+        double MeanDominantWeight(double alpha)
+        {
+            using var distiller = Distiller(alpha);
+            distiller.StartEpoch(1);
+            return distiller.Mix(images, 400).view(400, 12).max(1).values.mean().item<float>();
+        }
+        var peaked = MeanDominantWeight(0.2);
+        var blended = MeanDominantWeight(20);
+        Assert.InRange(peaked, 0.75, 1.0);
+        Assert.InRange(blended, 0.5, 0.6);
+        Assert.InRange(MeanDominantWeight(1), 0.7, 0.8);
+    }
 }
