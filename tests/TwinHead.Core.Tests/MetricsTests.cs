@@ -133,4 +133,68 @@ public class ThresholdTunerTests
         Assert.Equal(BinaryMetrics.AtThreshold(Actual, Scores, choice.Threshold).F1, choice.Metrics.F1);
         Assert.Equal(ThresholdTuner.Sweep(Actual, Scores).Max(p => p.Metrics.F1), choice.Metrics.F1);
     }
+
+    [Fact]
+    public void Ranking_metrics_match_hand_computed_values_with_ties_counted_half()
+    {
+        // Ranked 0.9+ 0.8- 0.4+ 0.1-: pairs ordered right 3 of 4; AP = 0.5 · 1 + 0.5 · 2/3.
+        var m = RankingMetrics.From([1, 0, 1, 0], [0.9, 0.8, 0.4, 0.1]);
+        Assert.Equal(0.75, m.RocAuc, 12);
+        Assert.Equal(0.5 + 1.0 / 3, m.AveragePrecision, 12);
+
+        var tied = RankingMetrics.From([1, 0], [0.5, 0.5]);
+        Assert.Equal(0.5, tied.RocAuc, 12);
+        Assert.Equal(0.5, tied.AveragePrecision, 12);
+
+        var perfect = RankingMetrics.From([0, 1, 0, 1], [0.1, 0.7, 0.2, 0.6]);
+        Assert.Equal(new RankingMetrics(1, 1), perfect);
+        Assert.Equal(0, RankingMetrics.From([0, 1, 0, 1], [0.9, 0.2, 0.8, 0.1]).RocAuc, 12);
+
+        Assert.True(double.IsNaN(RankingMetrics.From([1, 1], [0.2, 0.4]).RocAuc));
+        Assert.True(double.IsNaN(RankingMetrics.From([0, 0], [0.2, 0.4]).AveragePrecision));
+        Assert.Throws<ArgumentException>(() => RankingMetrics.From([0, 1], [0.2]));
+    }
+
+    [Fact]
+    public void Roc_auc_is_the_share_of_correctly_ordered_pairs_and_ap_the_mean_precision_at_each_positive()
+    {
+        var random = new Random(7);
+        for (var trial = 0; trial < 20; trial++)
+        {
+            var n = random.Next(2, 60);
+            // Scores on a coarse grid, so ties are common.
+            var actual = Enumerable.Range(0, n).Select(_ => random.Next(2)).ToArray();
+            var scores = Enumerable.Range(0, n).Select(_ => random.Next(10) / 10.0).ToArray();
+            var m = RankingMetrics.From(actual, scores);
+            var positives = Enumerable.Range(0, n).Where(i => actual[i] == 1).ToArray();
+            var negatives = Enumerable.Range(0, n).Where(i => actual[i] == 0).ToArray();
+            if (positives.Length == 0 || negatives.Length == 0)
+            {
+                Assert.True(double.IsNaN(m.RocAuc));
+                continue;
+            }
+            var pairs = positives.Sum(p => negatives.Sum(q => scores[p] > scores[q] ? 1.0 : scores[p] == scores[q] ? 0.5 : 0));
+            Assert.Equal(pairs / (positives.Length * negatives.Length), m.RocAuc, 12);
+            // Each positive contributes the precision among everything scored at least as high as it.
+            var precisionAtPositives = positives.Select(p =>
+                (double)positives.Count(q => scores[q] >= scores[p]) / Enumerable.Range(0, n).Count(i => scores[i] >= scores[p]));
+            Assert.Equal(precisionAtPositives.Average(), m.AveragePrecision, 12);
+        }
+    }
+
+    [Fact]
+    public void Report_ranks_each_heads_probabilities_against_its_targets()
+    {
+        var predictions = new[]
+        {
+            new ImagePrediction("a", DocumentClass.Screen, 0.9, 0.2),
+            new ImagePrediction("b", DocumentClass.Document, 0.3, 0.1),
+            new ImagePrediction("c", DocumentClass.NotDocument, 0.4, 0.8),
+            new ImagePrediction("d", DocumentClass.Screen, 0.2, 0.3),
+        };
+        var report = ClassificationReport.From(predictions, new DecisionThresholds(0.5, 0.5));
+        Assert.Equal(RankingMetrics.From([1, 0, 0, 1], [0.9, 0.3, 0.4, 0.2]), report.ScreenRanking);
+        Assert.Equal(0.5, report.ScreenRanking.RocAuc, 12);
+        Assert.Equal(1, report.NotDocumentRanking.RocAuc, 12);
+    }
 }

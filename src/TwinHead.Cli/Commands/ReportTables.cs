@@ -13,12 +13,14 @@ public static class ReportTables
     {
         var r = evaluation.Report;
         var heads = new Table().Title($"{title}: {r.Count} images, thresholds screen {r.Thresholds.Screen:G3} / not-document {r.Thresholds.NotDocument:G3}")
-            .AddColumns("head", "accuracy", "precision", "recall", "F1", "TP", "FP", "TN", "FN");
-        foreach (var (name, m) in new[] { ("screen", r.ScreenHead), ("not_document", r.NotDocumentHead) })
+            .AddColumns("head", "accuracy", "precision", "recall", "F1", "ROC AUC", "AP", "TP", "FP", "TN", "FN");
+        foreach (var (name, m, ranking) in new[] { ("screen", r.ScreenHead, r.ScreenRanking), ("not_document", r.NotDocumentHead, r.NotDocumentRanking) })
         {
-            heads.AddRow(name, F(m.Accuracy), F(m.Precision), F(m.Recall), F(m.F1), $"{m.TruePositives}", $"{m.FalsePositives}", $"{m.TrueNegatives}", $"{m.FalseNegatives}");
+            heads.AddRow(name, F(m.Accuracy), F(m.Precision), F(m.Recall), F(m.F1), F(ranking.RocAuc), F(ranking.AveragePrecision),
+                $"{m.TruePositives}", $"{m.FalsePositives}", $"{m.TrueNegatives}", $"{m.FalseNegatives}");
         }
-        heads.AddRow("3-way (macro)", F(r.ThreeWay.Accuracy), F(r.ThreeWay.MacroPrecision), F(r.ThreeWay.MacroRecall), F(r.ThreeWay.MacroF1), "", "", "", "");
+        heads.AddRow("3-way (macro)", F(r.ThreeWay.Accuracy), F(r.ThreeWay.MacroPrecision), F(r.ThreeWay.MacroRecall), F(r.ThreeWay.MacroF1), "", "", "", "", "", "");
+        heads.Caption("ROC AUC, AP: how well the head's probabilities rank its positives first, whatever the threshold (- : one class only)");
         AnsiConsole.Write(heads);
         AnsiConsole.Write(Confusion(r.ThreeWay));
     }
@@ -35,6 +37,6 @@ public static class ReportTables
         return table;
     }
 
-    /// <summary>Three decimals, invariant.</summary>
-    public static string F(double v) => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Three decimals, invariant; "-" for an undefined value.</summary>
+    public static string F(double v) => double.IsNaN(v) ? "-" : v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -24,8 +24,18 @@ public sealed record ClassificationReport(
             predictions.Select(p => Head.NotDocument.TargetOf(p.Actual)).ToArray(),
             predictions.Select(p => p.NotDocumentProbability).ToArray(), thresholds.NotDocument);
         var decided = predictions.Select(p => (int)thresholds.Decide(p.ScreenProbability, p.NotDocumentProbability)).ToArray();
-        return new ClassificationReport(predictions.Count, screen, notDocument, ConfusionMatrix.From(actual, decided), thresholds);
+        return new ClassificationReport(predictions.Count, screen, notDocument, ConfusionMatrix.From(actual, decided), thresholds)
+        {
+            ScreenRanking = RankingMetrics.From(predictions.Select(p => Head.Screen.TargetOf(p.Actual)).ToArray(), predictions.Select(p => p.ScreenProbability).ToArray()),
+            NotDocumentRanking = RankingMetrics.From(predictions.Select(p => Head.NotDocument.TargetOf(p.Actual)).ToArray(), predictions.Select(p => p.NotDocumentProbability).ToArray()),
+        };
     }
+
+    /// <summary>Threshold-free ranking quality of the screen head's probabilities (NaN when the split has one class for it).</summary>
+    public RankingMetrics ScreenRanking { get; init; } = new(double.NaN, double.NaN);
+
+    /// <summary>Threshold-free ranking quality of the not-document head's probabilities.</summary>
+    public RankingMetrics NotDocumentRanking { get; init; } = new(double.NaN, double.NaN);
 
     /// <summary>The seed's screen precision/recall: the screen class of the three-way answer, one-vs-rest.</summary>
     public BinaryMetrics ScreenClass => ThreeWay.OneVsRest((int)DocumentClass.Screen);

@@ -195,12 +195,13 @@ public static class RunReport
 
     private static string MetricsTable(ClassificationReport r)
     {
-        var s = new StringBuilder("<table><tr><th>head</th><th>accuracy</th><th>precision</th><th>recall</th><th>F1</th><th>TP</th><th>FP</th><th>TN</th><th>FN</th></tr>");
-        foreach (var (name, m) in new[] { ("screen", r.ScreenHead), ("not_document", r.NotDocumentHead) })
+        var s = new StringBuilder("<table><tr><th>head</th><th>accuracy</th><th>precision</th><th>recall</th><th>F1</th><th>ROC AUC</th><th>AP</th><th>TP</th><th>FP</th><th>TN</th><th>FN</th></tr>");
+        static string Ranked(double v) => double.IsNaN(v) ? "-" : v.ToString("F3", CultureInfo.InvariantCulture);
+        foreach (var (name, m, ranking) in new[] { ("screen", r.ScreenHead, r.ScreenRanking), ("not_document", r.NotDocumentHead, r.NotDocumentRanking) })
         {
-            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{name}</td><td>{m.Accuracy:F3}</td><td>{m.Precision:F3}</td><td>{m.Recall:F3}</td><td>{m.F1:F3}</td><td>{m.TruePositives}</td><td>{m.FalsePositives}</td><td>{m.TrueNegatives}</td><td>{m.FalseNegatives}</td></tr>");
+            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{name}</td><td>{m.Accuracy:F3}</td><td>{m.Precision:F3}</td><td>{m.Recall:F3}</td><td>{m.F1:F3}</td><td>{Ranked(ranking.RocAuc)}</td><td>{Ranked(ranking.AveragePrecision)}</td><td>{m.TruePositives}</td><td>{m.FalsePositives}</td><td>{m.TrueNegatives}</td><td>{m.FalseNegatives}</td></tr>");
         }
-        s.Append(CultureInfo.InvariantCulture, $"<tr><td>3-way (macro)</td><td>{r.ThreeWay.Accuracy:F3}</td><td>{r.ThreeWay.MacroPrecision:F3}</td><td>{r.ThreeWay.MacroRecall:F3}</td><td>{r.ThreeWay.MacroF1:F3}</td><td></td><td></td><td></td><td></td></tr></table>");
+        s.Append(CultureInfo.InvariantCulture, $"<tr><td>3-way (macro)</td><td>{r.ThreeWay.Accuracy:F3}</td><td>{r.ThreeWay.MacroPrecision:F3}</td><td>{r.ThreeWay.MacroRecall:F3}</td><td>{r.ThreeWay.MacroF1:F3}</td><td></td><td></td><td></td><td></td><td></td><td></td></tr></table>");
         return s.ToString();
     }
 

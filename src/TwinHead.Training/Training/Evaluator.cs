@@ -26,6 +26,11 @@ public sealed record Evaluation(string Split, IReadOnlyList<ImagePrediction> Pre
             yield return new MetricRow(epoch, Split, head, "recall", m.Recall);
             yield return new MetricRow(epoch, Split, head, "f1", m.F1);
         }
+        foreach (var (head, ranking) in new[] { ("screen", Report.ScreenRanking), ("not_document", Report.NotDocumentRanking) })
+        {
+            if (!double.IsNaN(ranking.RocAuc)) yield return new MetricRow(epoch, Split, head, "roc_auc", ranking.RocAuc);
+            if (!double.IsNaN(ranking.AveragePrecision)) yield return new MetricRow(epoch, Split, head, "average_precision", ranking.AveragePrecision);
+        }
         yield return new MetricRow(epoch, Split, "three_way", "accuracy", Report.ThreeWay.Accuracy);
         yield return new MetricRow(epoch, Split, "three_way", "macro_f1", Report.ThreeWay.MacroF1);
         if (!double.IsNaN(MeanLoss)) yield return new MetricRow(epoch, Split, "all", "loss", MeanLoss);
