@@ -13,16 +13,24 @@ public static class ReportTables
     {
         var r = evaluation.Report;
         var heads = new Table().Title($"{title}: {r.Count} images, thresholds screen {r.Thresholds.Screen:G3} / not-document {r.Thresholds.NotDocument:G3}")
-            .AddColumns("head", "accuracy", "precision", "recall", "F1", "ROC AUC", "AP", "TP", "FP", "TN", "FN");
-        foreach (var (name, m, ranking) in new[] { ("screen", r.ScreenHead, r.ScreenRanking), ("not_document", r.NotDocumentHead, r.NotDocumentRanking) })
+            .AddColumns("head", "accuracy", "precision", "recall", "F1", "TP", "FP", "TN", "FN");
+        foreach (var (name, m) in new[] { ("screen", r.ScreenHead), ("not_document", r.NotDocumentHead) })
         {
-            heads.AddRow(name, F(m.Accuracy), F(m.Precision), F(m.Recall), F(m.F1), F(ranking.RocAuc), F(ranking.AveragePrecision),
-                $"{m.TruePositives}", $"{m.FalsePositives}", $"{m.TrueNegatives}", $"{m.FalseNegatives}");
+            heads.AddRow(name, F(m.Accuracy), F(m.Precision), F(m.Recall), F(m.F1), $"{m.TruePositives}", $"{m.FalsePositives}", $"{m.TrueNegatives}", $"{m.FalseNegatives}");
         }
-        heads.AddRow("3-way (macro)", F(r.ThreeWay.Accuracy), F(r.ThreeWay.MacroPrecision), F(r.ThreeWay.MacroRecall), F(r.ThreeWay.MacroF1), "", "", "", "", "", "");
-        heads.Caption("ROC AUC, AP: how well the head's probabilities rank its positives first, whatever the threshold (- : one class only)");
+        heads.AddRow("3-way (macro)", F(r.ThreeWay.Accuracy), F(r.ThreeWay.MacroPrecision), F(r.ThreeWay.MacroRecall), F(r.ThreeWay.MacroF1), "", "", "", "");
         AnsiConsole.Write(heads);
+        AnsiConsole.Write(Ranking(r));
         AnsiConsole.Write(Confusion(r.ThreeWay));
+    }
+
+    /// <summary>Each head's threshold-free ranking metrics ("-": the data hold one class for that head).</summary>
+    public static Table Ranking(ClassificationReport r)
+    {
+        var table = new Table().Title("ranking, any threshold (1 = every positive above every negative)").AddColumns("head", "ROC AUC", "average precision");
+        foreach (var (name, m) in new[] { ("screen", r.ScreenRanking), ("not_document", r.NotDocumentRanking) })
+            table.AddRow(name, F(m.RocAuc), F(m.AveragePrecision));
+        return table;
     }
 
     /// <summary>The three-way confusion matrix, rows actual, columns predicted.</summary>

@@ -44,6 +44,8 @@ public class TrainerTests : IClassFixture<TinyDatasetFixture>
         var metrics = result.Run.ReadMetrics();
         Assert.Contains(metrics, m => m is { Epoch: 4, Split: "val", Head: "screen", Metric: "f1" });
         Assert.Contains(metrics, m => m is { Epoch: 0, Split: "test", Head: "three_way", Metric: "accuracy" });
+        Assert.Equal(result.Test!.Report.ScreenRanking.RocAuc, metrics.Single(m => m is { Epoch: 0, Split: "test", Head: "screen", Metric: "roc_auc" }).Value, 6);
+        Assert.Equal(result.Test.Report.NotDocumentRanking.AveragePrecision, metrics.Single(m => m is { Epoch: 0, Split: "test", Head: "not_document", Metric: "average_precision" }).Value, 6);
         Assert.Equal(Config(output, 4) with { Optim = new OptimConfig { Epochs = 4, StepSize = 10 } }, result.Run.ReadConfig());
     }
 
@@ -215,6 +217,7 @@ public class ReportAndTuneTests : IClassFixture<TinyDatasetFixture>
         Assert.All(plots, p => Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(p)[..4]));
         Assert.Equal(plots.Length, System.Text.RegularExpressions.Regex.Matches(html, "src=\"data:image/png;base64,[A-Za-z0-9+/=]{100,}\"").Count);
         Assert.Contains("3-way (macro)", html);
+        Assert.Contains("<th>ROC AUC</th>", html);
     }
 }
 
