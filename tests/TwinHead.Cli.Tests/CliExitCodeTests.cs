@@ -104,6 +104,13 @@ public sealed class CliExitCodeTests : IDisposable
         Assert.Contains("fake.ckpt", Output);
     }
 
+    [Fact]
+    public void Eval_rejects_a_negative_bootstrap_count()
+    {
+        Assert.Equal(2, Run("eval", Path.Combine(scratch, "any.ckpt"), "--bootstrap", "-5"));
+        Assert.Contains("--bootstrap must be 0 or more, got -5", Output);
+    }
+
     public void Dispose()
     {
         Console.SetOut(originalOut);

@@ -197,4 +197,53 @@ public class ThresholdTunerTests
         Assert.Equal(0.5, report.ScreenRanking.RocAuc, 12);
         Assert.Equal(1, report.NotDocumentRanking.RocAuc, 12);
     }
+
+    /// <summary>Screens, documents and not-documents with the given numbers of screens found and not-documents kept.</summary>
+    private static List<ImagePrediction> Predictions(int screens, int screensFound, int others)
+    {
+        var list = new List<ImagePrediction>();
+        for (var i = 0; i < screens; i++) list.Add(new($"s{i}", DocumentClass.Screen, i < screensFound ? 0.9 : 0.1 + 0.3 * i / screens, 0.1));
+        for (var i = 0; i < others; i++) list.Add(new($"o{i}", i % 2 == 0 ? DocumentClass.Document : DocumentClass.NotDocument, 0.2 * i / others, i % 2 == 0 ? 0.2 : 0.8));
+        return list;
+    }
+
+    [Fact]
+    public void Bootstrap_intervals_are_reproducible_and_centred_on_the_full_data_value()
+    {
+        var predictions = Predictions(screens: 100, screensFound: 50, others: 100);
+        var intervals = BootstrapIntervals.Compute(predictions, DecisionThresholds.Default, resamples: 2000, seed: 3);
+        Assert.Equal(BootstrapIntervals.Metrics.Select(m => m.Name), intervals.Select(i => i.Name));
+        Assert.Equal(intervals, BootstrapIntervals.Compute(predictions, DecisionThresholds.Default, resamples: 2000, seed: 3));
+        Assert.NotEqual(intervals, BootstrapIntervals.Compute(predictions, DecisionThresholds.Default, resamples: 2000, seed: 4));
+
+        // 50 of 100 screens: the binomial standard error is 0.05, so the 95% interval is about 0.5 ± 0.1.
+        var recall = intervals.Single(i => i.Name == "screen recall");
+        Assert.Equal(0.5, recall.Value, 12);
+        Assert.InRange(recall.Low, 0.38, 0.43);
+        Assert.InRange(recall.High, 0.57, 0.62);
+        // No false screen alarms in any resample: precision is 1 throughout.
+        Assert.Equal(new MetricInterval("screen precision", 1, 1, 1), intervals.Single(i => i.Name == "screen precision"));
+        Assert.All(intervals, i => Assert.True(i.Low <= i.Value && i.Value <= i.High, $"{i.Name}: {i.Value} outside [{i.Low}, {i.High}]"));
+    }
+
+    [Fact]
+    public void Bootstrap_intervals_narrow_with_more_images_and_reject_bad_arguments()
+    {
+        double Width(int scale)
+        {
+            var recall = BootstrapIntervals.Compute(Predictions(25 * scale, 15 * scale, 25 * scale), DecisionThresholds.Default, 1000, 1)
+                .Single(i => i.Name == "screen recall");
+            return recall.High - recall.Low;
+        }
+        // Sixteen times the images: about a quarter of the width.
+        Assert.InRange(Width(16) / Width(1), 0.15, 0.35);
+
+        // A split without screens has no screen ranking in any resample.
+        var noScreens = BootstrapIntervals.Compute(Predictions(0, 0, 20), DecisionThresholds.Default, 50, 1).Single(i => i.Name == "screen ROC AUC");
+        Assert.True(double.IsNaN(noScreens.Value) && double.IsNaN(noScreens.Low) && double.IsNaN(noScreens.High));
+
+        Assert.Throws<ArgumentException>(() => BootstrapIntervals.Compute([], DecisionThresholds.Default));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BootstrapIntervals.Compute(Predictions(2, 1, 2), DecisionThresholds.Default, resamples: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BootstrapIntervals.Compute(Predictions(2, 1, 2), DecisionThresholds.Default, confidence: 1));
+    }
 }

@@ -41,6 +41,17 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         [CommandOption("--threads <N>")]
         [Description("TorchSharp threads (latency is measured with these). Default 1.")]
         public int Threads { get; init; } = 1;
+
+        /// <summary>Bootstrap resamples.</summary>
+        [CommandOption("--bootstrap <N>")]
+        [Description("Resamples for the 95% confidence intervals of the headline metrics (0: skip). Default 1000.")]
+        public int Bootstrap { get; init; } = 1000;
+
+        /// <inheritdoc />
+        public override ValidationResult Validate() =>
+            Bootstrap < 0 ? ValidationResult.Error($"--bootstrap must be 0 or more, got {Bootstrap}")
+            : Latency < 0 ? ValidationResult.Error($"--latency must be 0 or more, got {Latency}")
+            : ValidationResult.Success();
     }
 
     /// <inheritdoc />
@@ -56,6 +67,8 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         var evaluation = Evaluator.Evaluate(checkpoint.Model, dataset, new BatchLoader(dataset, spec, ImageDecodeLimits.Default, null, 0), settings.BatchSize, checkpoint.Metadata.Thresholds);
         var latency = settings.Latency > 0 ? Evaluator.MeasureLatency(checkpoint.Model, dataset, new ImagePreprocessor(spec), settings.Latency) : double.NaN;
         ReportTables.Write(evaluation, $"{checkpointPath} on {dataset.Split}");
+        if (settings.Bootstrap > 0)
+            AnsiConsole.Write(ReportTables.Intervals(Core.Metrics.BootstrapIntervals.Compute(evaluation.Predictions, checkpoint.Metadata.Thresholds, settings.Bootstrap), settings.Bootstrap, evaluation.Predictions.Count));
         var screen = evaluation.Report.ScreenClass;
         var seed = new Table().Title("seed table columns (screen class)").AddColumns("model (img size)", "precision", "recall", "latency (s)*", "parameters", "checkpoint");
         seed.AddRow($"{checkpoint.Metadata.Architecture} ({spec.Width})", ReportTables.F(screen.Precision), ReportTables.F(screen.Recall),

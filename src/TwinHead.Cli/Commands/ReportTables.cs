@@ -33,6 +33,14 @@ public static class ReportTables
         return table;
     }
 
+    /// <summary>Bootstrap confidence intervals, one row per metric.</summary>
+    public static Table Intervals(IReadOnlyList<MetricInterval> intervals, int resamples, int images)
+    {
+        var table = new Table().Title($"95% bootstrap intervals ({resamples} resamples of the {images} images)").AddColumns("metric", "value", "low", "high");
+        foreach (var m in intervals) table.AddRow(m.Name, F(m.Value), F(m.Low), F(m.High));
+        return table;
+    }
+
     /// <summary>The three-way confusion matrix, rows actual, columns predicted.</summary>
     public static Table Confusion(ConfusionMatrix m)
     {
