@@ -246,4 +246,32 @@ public class ThresholdTunerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => BootstrapIntervals.Compute(Predictions(2, 1, 2), DecisionThresholds.Default, resamples: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => BootstrapIntervals.Compute(Predictions(2, 1, 2), DecisionThresholds.Default, confidence: 1));
     }
+
+    [Fact]
+    public void Paired_comparison_resamples_images_so_shared_answers_cancel()
+    {
+        var a = Predictions(screens: 100, screensFound: 50, others: 100);
+        // B finds the same 50 screens and 10 more.
+        var b = Predictions(screens: 100, screensFound: 60, others: 100);
+
+        var itself = BootstrapIntervals.CompareModels(a, DecisionThresholds.Default, a, DecisionThresholds.Default, 500, 2);
+        Assert.All(itself, d => Assert.True(d.Difference == 0 && (d.Low == 0 && d.High == 0 || double.IsNaN(d.Low)), $"{d.Name}: {d.Low}..{d.High}"));
+
+        var differences = BootstrapIntervals.CompareModels(a, DecisionThresholds.Default, b, DecisionThresholds.Default, 2000, 2);
+        var recall = differences.Single(d => d.Name == "screen recall");
+        Assert.Equal((0.5, 0.6), (recall.A, recall.B));
+        Assert.Equal(-0.1, recall.Difference, 12);
+        Assert.True(recall.High < 0, $"B's 10 extra screens should be a clear difference: {recall.Low}..{recall.High}");
+        var separate = BootstrapIntervals.Compute(a, DecisionThresholds.Default, 2000, 2).Single(i => i.Name == "screen recall");
+        Assert.True(recall.High - recall.Low < 0.75 * (separate.High - separate.Low));
+
+        // Pairs are found by path, so B's order does not matter.
+        var shuffled = b.OrderBy(p => p.Path.GetHashCode(StringComparison.Ordinal)).ToList();
+        Assert.Equal(differences, BootstrapIntervals.CompareModels(a, DecisionThresholds.Default, shuffled, DecisionThresholds.Default, 2000, 2));
+
+        Assert.Contains("same 200 images", Assert.Throws<ArgumentException>(() =>
+            BootstrapIntervals.CompareModels(a, DecisionThresholds.Default, b.Take(199).ToList(), DecisionThresholds.Default)).Message);
+        var relabelled = b.Select((p, i) => i == 0 ? p with { Actual = DocumentClass.Document } : p).ToList();
+        Assert.Throws<ArgumentException>(() => BootstrapIntervals.CompareModels(a, DecisionThresholds.Default, relabelled, DecisionThresholds.Default));
+    }
 }

@@ -47,6 +47,11 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         [Description("Resamples for the 95% confidence intervals of the headline metrics (0: skip). Default 1000.")]
         public int Bootstrap { get; init; } = 1000;
 
+        /// <summary>A second model to compare with.</summary>
+        [CommandOption("--versus <CHECKPOINT_OR_RUN>")]
+        [Description("A second model, evaluated on the same images: prints both and the paired 95% interval of each metric's difference.")]
+        public string? Versus { get; init; }
+
         /// <inheritdoc />
         public override ValidationResult Validate() =>
             Bootstrap < 0 ? ValidationResult.Error($"--bootstrap must be 0 or more, got {Bootstrap}")
@@ -69,6 +74,16 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         ReportTables.Write(evaluation, $"{checkpointPath} on {dataset.Split}");
         if (settings.Bootstrap > 0)
             AnsiConsole.Write(ReportTables.Intervals(Core.Metrics.BootstrapIntervals.Compute(evaluation.Predictions, checkpoint.Metadata.Thresholds, settings.Bootstrap), settings.Bootstrap, evaluation.Predictions.Count));
+        if (settings.Versus is not null)
+        {
+            var otherPath = ModelPaths.Checkpoint(settings.Versus);
+            using var other = CheckpointFile.Load(otherPath);
+            var otherEvaluation = Evaluator.Evaluate(other.Model, dataset, new BatchLoader(dataset, other.Metadata.Preprocessing, ImageDecodeLimits.Default, null, 0), settings.BatchSize, other.Metadata.Thresholds);
+            ReportTables.Write(otherEvaluation, $"{otherPath} on {dataset.Split}");
+            var differences = Core.Metrics.BootstrapIntervals.CompareModels(evaluation.Predictions, checkpoint.Metadata.Thresholds,
+                otherEvaluation.Predictions, other.Metadata.Thresholds, Math.Max(settings.Bootstrap, 1000));
+            AnsiConsole.Write(ReportTables.Differences(differences, Math.Max(settings.Bootstrap, 1000), checkpointPath, otherPath));
+        }
         var screen = evaluation.Report.ScreenClass;
         var seed = new Table().Title("seed table columns (screen class)").AddColumns("model (img size)", "precision", "recall", "latency (s)*", "parameters", "checkpoint");
         seed.AddRow($"{checkpoint.Metadata.Architecture} ({spec.Width})", ReportTables.F(screen.Precision), ReportTables.F(screen.Recall),

@@ -41,6 +41,19 @@ public static class ReportTables
         return table;
     }
 
+    /// <summary>Two models' metrics and the paired bootstrap interval of A − B; "clear" where the interval excludes 0.</summary>
+    public static Table Differences(IReadOnlyList<MetricDifference> differences, int resamples, string a, string b)
+    {
+        var table = new Table().Title($"A = {Markup.Escape(a)}\nB = {Markup.Escape(b)}\nA - B with paired 95% bootstrap intervals ({resamples} resamples)")
+            .AddColumns("metric", "A", "B", "A - B", "low", "high", "");
+        foreach (var d in differences)
+        {
+            var verdict = double.IsNaN(d.Low) ? "" : d.Low > 0 ? "A better" : d.High < 0 ? "B better" : "within noise";
+            table.AddRow(Markup.Escape(d.Name), F(d.A), F(d.B), F(d.Difference), F(d.Low), F(d.High), verdict);
+        }
+        return table;
+    }
+
     /// <summary>The three-way confusion matrix, rows actual, columns predicted.</summary>
     public static Table Confusion(ConfusionMatrix m)
     {

@@ -9,6 +9,18 @@ namespace TwinHead.Core.Metrics;
 /// <param name="High">Upper end of the interval.</param>
 public sealed record MetricInterval(string Name, double Value, double Low, double High);
 
+/// <summary>A metric of two models on the same images, and the interval of their difference A − B over paired resamples.</summary>
+/// <param name="Name">Metric name.</param>
+/// <param name="A">The metric of model A on the data as given.</param>
+/// <param name="B">The metric of model B on the data as given.</param>
+/// <param name="Low">Lower end of the interval of A − B.</param>
+/// <param name="High">Upper end of the interval of A − B.</param>
+public sealed record MetricDifference(string Name, double A, double B, double Low, double High)
+{
+    /// <summary>A − B on the data as given.</summary>
+    public double Difference => A - B;
+}
+
 /// <summary>
 /// Percentile-bootstrap confidence intervals of the evaluation's headline metrics: the images are resampled with replacement,
 /// the report is recomputed on each resample, and the interval is the middle <c>confidence</c> share of the values. On a
@@ -40,27 +52,73 @@ public static class BootstrapIntervals
         if (resamples < 1) throw new ArgumentOutOfRangeException(nameof(resamples), resamples, "must be at least 1");
         if (confidence is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "must be in (0, 1)");
         var full = ClassificationReport.From(predictions, thresholds);
+        var values = Resample(predictions.Count, resamples, seed, indices => [ClassificationReport.From(Pick(predictions, indices), thresholds)],
+            (metric, reports) => metric(reports[0]));
+        return Metrics.Select((metric, m) =>
+        {
+            var (low, high) = Interval(values[m], confidence);
+            return new MetricInterval(metric.Name, metric.Read(full), low, high);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Paired intervals of A − B for two models' predictions of the same images (same paths and labels, any order): each
+    /// resample draws images, not predictions, so both models are scored on the same photos and the photos both get right
+    /// or wrong cancel out (usually far narrower than the two models' separate intervals suggest).
+    /// </summary>
+    public static IReadOnlyList<MetricDifference> CompareModels(IReadOnlyList<ImagePrediction> a, DecisionThresholds thresholdsA,
+        IReadOnlyList<ImagePrediction> b, DecisionThresholds thresholdsB, int resamples = 1000, int seed = 0, double confidence = 0.95)
+    {
+        if (a.Count == 0) throw new ArgumentException("no predictions to resample", nameof(a));
+        if (resamples < 1) throw new ArgumentOutOfRangeException(nameof(resamples), resamples, "must be at least 1");
+        if (confidence is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "must be in (0, 1)");
+        var byPath = b.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.First());
+        if (byPath.Count != b.Count || b.Count != a.Count || a.Any(p => !byPath.TryGetValue(p.Path, out var q) || q.Actual != p.Actual))
+            throw new ArgumentException($"the two models' predictions are not of the same {a.Count} images with the same labels ({b.Count} images on the other side)");
+        var paired = a.Select(p => byPath[p.Path]).ToArray();
+        var (fullA, fullB) = (ClassificationReport.From(a, thresholdsA), ClassificationReport.From(paired, thresholdsB));
+        var values = Resample(a.Count, resamples, seed,
+            indices => [ClassificationReport.From(Pick(a, indices), thresholdsA), ClassificationReport.From(Pick(paired, indices), thresholdsB)],
+            (metric, reports) => metric(reports[0]) - metric(reports[1]));
+        return Metrics.Select((metric, m) =>
+        {
+            var (low, high) = Interval(values[m], confidence);
+            return new MetricDifference(metric.Name, metric.Read(fullA), metric.Read(fullB), low, high);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// For each resample of <paramref name="count"/> indices, the reports <paramref name="score"/> makes of it, and each metric's
+    /// <paramref name="value"/> on them; NaN values (undefined on that resample) are left out.
+    /// </summary>
+    private static List<double>[] Resample(int count, int resamples, int seed, Func<int[], ClassificationReport[]> score,
+        Func<Func<ClassificationReport, double>, ClassificationReport[], double> value)
+    {
         var values = Metrics.Select(_ => new List<double>(resamples)).ToArray();
         var random = new Random(seed);
-        var sample = new ImagePrediction[predictions.Count];
+        var indices = new int[count];
         for (var r = 0; r < resamples; r++)
         {
-            for (var i = 0; i < sample.Length; i++) sample[i] = predictions[random.Next(predictions.Count)];
-            var report = ClassificationReport.From(sample, thresholds);
+            for (var i = 0; i < count; i++) indices[i] = random.Next(count);
+            var reports = score(indices);
             for (var m = 0; m < Metrics.Count; m++)
             {
-                var v = Metrics[m].Read(report);
+                var v = value(Metrics[m].Read, reports);
                 if (!double.IsNaN(v)) values[m].Add(v);
             }
         }
+        return values;
+    }
+
+    private static ImagePrediction[] Pick(IReadOnlyList<ImagePrediction> predictions, int[] indices) => indices.Select(i => predictions[i]).ToArray();
+
+    /// <summary>The middle <paramref name="confidence"/> share of <paramref name="values"/>; NaN when there are none.</summary>
+    private static (double Low, double High) Interval(List<double> values, double confidence)
+    {
+        if (values.Count == 0) return (double.NaN, double.NaN);
+        var sorted = values.Order().ToArray();
         var tail = (1 - confidence) / 2;
-        return Metrics.Select((metric, m) =>
-        {
-            var sorted = values[m].Order().ToArray();
-            return sorted.Length == 0
-                ? new MetricInterval(metric.Name, metric.Read(full), double.NaN, double.NaN)
-                : new MetricInterval(metric.Name, metric.Read(full), Percentile(sorted, tail), Percentile(sorted, 1 - tail));
-        }).ToList();
+        return (Percentile(sorted, tail), Percentile(sorted, 1 - tail));
     }
 
     /// <summary>Linear interpolation between the order statistics around quantile <paramref name="q"/> of sorted values.</summary>
