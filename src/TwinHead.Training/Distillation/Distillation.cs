@@ -130,8 +130,8 @@ public sealed class Distiller : IDisposable
     private readonly double featureWeight;
     private readonly int mixupImages;
     private readonly double mixupAlpha;
-    private readonly Generator mixupGenerator;
     private readonly int mixupSeed;
+    private Random mixupRandom;
 
     /// <summary>
     /// Loads the teacher named by <paramref name="config"/>. Its normalisation and resize mode must equal the student's
@@ -176,11 +176,11 @@ public sealed class Distiller : IDisposable
         mixupImages = config.MixupImages;
         mixupAlpha = config.MixupAlpha;
         mixupSeed = seed;
-        mixupGenerator = new Generator((ulong)seed);
+        mixupRandom = new Random(seed);
     }
 
     /// <summary>Reseeds the mixed images' generator from the seed and <paramref name="epoch"/>, so a resumed run mixes as an uninterrupted one.</summary>
-    public void StartEpoch(int epoch) => mixupGenerator.manual_seed(mixupSeed * 7919L + epoch);
+    public void StartEpoch(int epoch) => mixupRandom = new Random(unchecked(mixupSeed * 7919 + epoch));
 
     /// <summary>The teacher model.</summary>
     public BuiltModel Teacher => teacher.Model;
@@ -238,21 +238,53 @@ public sealed class Distiller : IDisposable
 
     /// <summary>
     /// <paramref name="count"/> mixtures λ · x[i] + (1 − λ) · x[j] of rows i ≠ j of <paramref name="x"/>, pairs and
-    /// λ ~ Beta(α, α) drawn from this distiller's own generator (so they do not depend on, or disturb, the global one).
+    /// λ ~ Beta(α, α) drawn in managed code from this distiller's own generator (so they neither depend on nor disturb
+    /// LibTorch's global one, and no temporary scalar reaches LibTorch).
     /// </summary>
     public Tensor Mix(Tensor x, int count)
     {
         using var scope = NewDisposeScope();
-        var n = x.shape[0];
+        var n = (int)x.shape[0];
         if (n < 2) throw new ArgumentException("mixing needs at least two images", nameof(x));
-        var first = randint(0, n, [count], generator: mixupGenerator);
-        // An offset in 1..n-1 makes the partner a different row.
-        var second = (first + randint(1, n, [count], generator: mixupGenerator)).remainder(n);
-        var concentration = full([count], mixupAlpha, dtype: ScalarType.Float32);
-        var lambda = new TorchSharp.Modules.Beta(concentration, concentration, mixupGenerator).sample().to_type(x.dtype).view(count, 1, 1, 1);
-        var a = x.index_select(0, first);
-        var b = x.index_select(0, second);
-        return (a * lambda + b * lambda.OneMinus()).MoveToOuterDisposeScope();
+        var (first, second) = (new long[count], new long[count]);
+        var (weights, complements) = (new float[count], new float[count]);
+        for (var i = 0; i < count; i++)
+        {
+            first[i] = mixupRandom.Next(n);
+            // An offset in 1..n-1 makes the partner a different row.
+            second[i] = (first[i] + 1 + mixupRandom.Next(n - 1)) % n;
+            var lambda = SampleBeta(mixupRandom, mixupAlpha);
+            (weights[i], complements[i]) = ((float)lambda, (float)(1 - lambda));
+        }
+        Tensor Column(float[] values) => tensor(values).to_type(x.dtype).view(count, 1, 1, 1);
+        var a = x.index_select(0, tensor(first)).mul(Column(weights));
+        var b = x.index_select(0, tensor(second)).mul(Column(complements));
+        return a.Plus(b).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Beta(α, α) as G₁ / (G₁ + G₂) of two Gamma(α, 1) draws.</summary>
+    private static double SampleBeta(Random random, double alpha)
+    {
+        var (g1, g2) = (SampleGamma(random, alpha), SampleGamma(random, alpha));
+        // Both can underflow to 0 for a tiny α, where Beta(α, α) puts its mass at 0 and 1 alike.
+        return g1 + g2 > 0 ? g1 / (g1 + g2) : random.Next(2);
+    }
+
+    /// <summary>Gamma(k, 1) by Marsaglia and Tsang's squeeze method; k &lt; 1 through Gamma(k + 1) · U^(1/k).</summary>
+    private static double SampleGamma(Random random, double k)
+    {
+        if (k < 1) return SampleGamma(random, k + 1) * Math.Pow(1 - random.NextDouble(), 1 / k);
+        var d = k - 1.0 / 3;
+        var c = 1 / Math.Sqrt(9 * d);
+        while (true)
+        {
+            // Standard normal by Box-Muller (1 - U keeps the logarithm finite).
+            var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            var v = Math.Pow(1 + c * z, 3);
+            if (v <= 0) continue;
+            var u = 1 - random.NextDouble();
+            if (Math.Log(u) < 0.5 * z * z + d - d * v + d * Math.Log(v)) return d * v;
+        }
     }
 
     /// <summary>
@@ -273,7 +305,6 @@ public sealed class Distiller : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        mixupGenerator.Dispose();
         Projection?.Dispose();
         teacher.Dispose();
     }

@@ -63,7 +63,7 @@ public abstract class Architecture
             var total = zeros(1, dtype: logits.dtype).squeeze();
             foreach (var (head, index) in Head.Both.Select((h, i) => (h, i)))
             {
-                var target = labels.eq((long)head.PositiveClass).to_type(ScalarType.Int64);
+                var target = labels.EqualTo((long)head.PositiveClass).to_type(ScalarType.Int64);
                 var headLogits = logits.narrow(1, 2 * index, 2);
                 Tensor loss;
                 if (classWeights is null)
@@ -92,7 +92,7 @@ public abstract class Architecture
 
         public override IReadOnlyList<(string Head, Tensor Loss)> HeadLosses(Tensor logits, Tensor labels, double labelSmoothing) =>
             Head.Both.Select((head, index) => (head.Name, functional.cross_entropy(
-                logits.narrow(1, 2 * index, 2), labels.eq((long)head.PositiveClass).to_type(ScalarType.Int64), label_smoothing: labelSmoothing))).ToArray();
+                logits.narrow(1, 2 * index, 2), labels.EqualTo((long)head.PositiveClass).to_type(ScalarType.Int64), label_smoothing: labelSmoothing))).ToArray();
     }
 
     private sealed class ThreeOutputArchitecture : Architecture

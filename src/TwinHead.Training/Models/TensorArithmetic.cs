@@ -13,7 +13,8 @@ namespace TwinHead.Training.Models;
 /// and free the scalar while libtorch still reads it: training then dies with
 /// <c>Exception raised from toFloat at c10/core/Scalar.h</c> (seen twice in about 35 long runs, once in a residual
 /// <c>add</c> of the ResNet18 teacher). Here each scalar is a local disposed after the call, which keeps it reachable
-/// for the call's whole length. The optimiser's scalars are kept alive the same way by <see cref="Training.Adam"/>.
+/// for the call's whole length. Overloads that add a default scalar of their own (<c>add_(s)</c> is <c>add_(s, 1)</c>)
+/// are avoided too, as are implicit conversions of numbers to scalars (<c>x.eq(2)</c>). The optimiser's scalars are kept alive the same way by <see cref="Training.Adam"/>.
 /// </remarks>
 public static class TensorArithmetic
 {
@@ -42,7 +43,15 @@ public static class TensorArithmetic
     public static Tensor OneMinus(this Tensor x)
     {
         using var one = 1.ToScalar();
-        return x.neg().add_(one);
+        // add_(one) alone would pass a temporary alpha of 1 (TorchSharp's overload), so both are given.
+        return x.neg().add_(one, one);
+    }
+
+    /// <summary>x == value, element-wise (a boolean tensor).</summary>
+    public static Tensor EqualTo(this Tensor x, long value)
+    {
+        using var scalar = value.ToScalar();
+        return x.eq(scalar);
     }
 
     /// <summary>max(x, minimum), element-wise.</summary>

@@ -42,6 +42,7 @@ public sealed class Adam : TorchSharp.Modules.Adam
         using var oneMinusBeta2 = (1 - beta2).ToScalar();
         using var epsScalar = eps.ToScalar();
         using var weightDecayScalar = weightDecay.ToScalar();
+        using var one = 1.ToScalar();
         foreach (var param in group.Parameters)
         {
             var grad = param.grad;
@@ -64,7 +65,7 @@ public sealed class Adam : TorchSharp.Modules.Adam
             }
             using var sqrtBiasCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
             using var negativeStepSize = (-lr / biasCorrection1).ToScalar();
-            var denominator = secondMoment.sqrt().div_(sqrtBiasCorrection2).add_(epsScalar);
+            var denominator = secondMoment.sqrt().div_(sqrtBiasCorrection2).add_(epsScalar, one);
             param.addcdiv_(state.exp_avg, denominator, negativeStepSize);
         }
     }, closure);
