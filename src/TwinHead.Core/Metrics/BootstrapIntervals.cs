@@ -48,9 +48,7 @@ public static class BootstrapIntervals
     public static IReadOnlyList<MetricInterval> Compute(IReadOnlyList<ImagePrediction> predictions, DecisionThresholds thresholds,
         int resamples = 1000, int seed = 0, double confidence = 0.95)
     {
-        if (predictions.Count == 0) throw new ArgumentException("no predictions to resample", nameof(predictions));
-        if (resamples < 1) throw new ArgumentOutOfRangeException(nameof(resamples), resamples, "must be at least 1");
-        if (confidence is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "must be in (0, 1)");
+        CheckArguments(predictions.Count, resamples, confidence);
         var full = ClassificationReport.From(predictions, thresholds);
         var values = Resample(predictions.Count, resamples, seed, indices => [ClassificationReport.From(Pick(predictions, indices), thresholds)],
             (metric, reports) => metric(reports[0]));
@@ -69,9 +67,7 @@ public static class BootstrapIntervals
     public static IReadOnlyList<MetricDifference> CompareModels(IReadOnlyList<ImagePrediction> a, DecisionThresholds thresholdsA,
         IReadOnlyList<ImagePrediction> b, DecisionThresholds thresholdsB, int resamples = 1000, int seed = 0, double confidence = 0.95)
     {
-        if (a.Count == 0) throw new ArgumentException("no predictions to resample", nameof(a));
-        if (resamples < 1) throw new ArgumentOutOfRangeException(nameof(resamples), resamples, "must be at least 1");
-        if (confidence is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "must be in (0, 1)");
+        CheckArguments(a.Count, resamples, confidence);
         var byPath = b.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.First());
         if (byPath.Count != b.Count || b.Count != a.Count || a.Any(p => !byPath.TryGetValue(p.Path, out var q) || q.Actual != p.Actual))
             throw new ArgumentException($"the two models' predictions are not of the same {a.Count} images with the same labels ({b.Count} images on the other side)");
@@ -108,6 +104,13 @@ public static class BootstrapIntervals
             }
         }
         return values;
+    }
+
+    private static void CheckArguments(int count, int resamples, double confidence)
+    {
+        if (count == 0) throw new ArgumentException("no predictions to resample");
+        if (resamples < 1) throw new ArgumentOutOfRangeException(nameof(resamples), resamples, "must be at least 1");
+        if (confidence is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "must be in (0, 1)");
     }
 
     private static ImagePrediction[] Pick(IReadOnlyList<ImagePrediction> predictions, int[] indices) => indices.Select(i => predictions[i]).ToArray();
