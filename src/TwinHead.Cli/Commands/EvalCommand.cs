@@ -80,9 +80,11 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
             using var other = CheckpointFile.Load(otherPath);
             var otherEvaluation = Evaluator.Evaluate(other.Model, dataset, new BatchLoader(dataset, other.Metadata.Preprocessing, ImageDecodeLimits.Default, null, 0), settings.BatchSize, other.Metadata.Thresholds);
             ReportTables.Write(otherEvaluation, $"{otherPath} on {dataset.Split}");
+            // A comparison is its intervals, so --bootstrap 0 (no single-model intervals) still resamples here.
+            var resamples = settings.Bootstrap > 0 ? settings.Bootstrap : 1000;
             var differences = Core.Metrics.BootstrapIntervals.CompareModels(evaluation.Predictions, checkpoint.Metadata.Thresholds,
-                otherEvaluation.Predictions, other.Metadata.Thresholds, Math.Max(settings.Bootstrap, 1000));
-            AnsiConsole.Write(ReportTables.Differences(differences, Math.Max(settings.Bootstrap, 1000), checkpointPath, otherPath));
+                otherEvaluation.Predictions, other.Metadata.Thresholds, resamples);
+            AnsiConsole.Write(ReportTables.Differences(differences, resamples, checkpointPath, otherPath));
         }
         var screen = evaluation.Report.ScreenClass;
         var seed = new Table().Title("seed table columns (screen class)").AddColumns("model (img size)", "precision", "recall", "latency (s)*", "parameters", "checkpoint");

@@ -41,7 +41,7 @@ public static class ReportTables
         return table;
     }
 
-    /// <summary>Two models' metrics and the paired bootstrap interval of A − B; "clear" where the interval excludes 0.</summary>
+    /// <summary>Two models' metrics and the paired bootstrap interval of A − B; "A better" or "B better" where the interval excludes 0.</summary>
     public static Table Differences(IReadOnlyList<MetricDifference> differences, int resamples, string a, string b)
     {
         var table = new Table().Title($"A = {Markup.Escape(a)}\nB = {Markup.Escape(b)}\nA - B with paired 95% bootstrap intervals ({resamples} resamples)")
