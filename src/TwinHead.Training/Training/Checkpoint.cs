@@ -21,7 +21,11 @@ public sealed record TrainerState(int Epoch, long GlobalStep, double BestScore, 
 /// <param name="Metadata">Self-description (preprocessing, labels, thresholds, config hash).</param>
 /// <param name="State">Training progress, when the file carries it.</param>
 /// <param name="OptimizerState">Serialized optimiser state (TorchSharp format), when the file carries it.</param>
-public sealed record LoadedCheckpoint(BuiltModel Model, ModelOptions Options, ModelMetadata Metadata, TrainerState? State, byte[]? OptimizerState) : IDisposable
+/// <param name="TrainingWeights">
+/// With a weight average (<c>optim.ema_decay</c>), <paramref name="Model"/> holds the average and this the weights the
+/// optimiser was training (a PyTorch-format state dict), for resuming; null otherwise.
+/// </param>
+public sealed record LoadedCheckpoint(BuiltModel Model, ModelOptions Options, ModelMetadata Metadata, TrainerState? State, byte[]? OptimizerState, byte[]? TrainingWeights = null) : IDisposable
 {
     /// <inheritdoc />
     public void Dispose() => Model.Dispose();
@@ -30,7 +34,8 @@ public sealed record LoadedCheckpoint(BuiltModel Model, ModelOptions Options, Mo
 /// <summary>
 /// The TwinHead checkpoint: one ZIP file holding <c>metadata.json</c>, <c>model.json</c> (the builder options),
 /// <c>state_dict.pt</c> (PyTorch format, so <c>torch.load</c> reads it after unzipping), and for resumable checkpoints
-/// <c>trainer_state.json</c> and <c>optimizer.bin</c>. Written to a temporary file and renamed, so a crash never leaves
+/// <c>trainer_state.json</c> and <c>optimizer.bin</c>; a run with a weight average keeps the average in
+/// <c>state_dict.pt</c> (it is the model that was validated) and the optimiser's weights in <c>training_weights.pt</c>. Written to a temporary file and renamed, so a crash never leaves
 /// a half-written checkpoint behind.
 /// </summary>
 public static class CheckpointFile
@@ -40,25 +45,28 @@ public static class CheckpointFile
     private const string StateDictEntry = "state_dict.pt";
     private const string TrainerStateEntry = "trainer_state.json";
     private const string OptimizerEntry = "optimizer.bin";
+    private const string TrainingWeightsEntry = "training_weights.pt";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     /// <summary>Writes a checkpoint atomically.</summary>
+    /// <param name="path">Checkpoint file.</param>
+    /// <param name="model">The model the checkpoint publishes (with a weight average, the average).</param>
+    /// <param name="options">Options that build it.</param>
+    /// <param name="metadata">Self-description.</param>
+    /// <param name="state">Trainer progress, for resumable checkpoints.</param>
+    /// <param name="optimizer">Optimiser state, for resumable checkpoints.</param>
+    /// <param name="trainingWeights">The weights the optimiser trains, when they differ from <paramref name="model"/>'s.</param>
     public static void Save(string path, BuiltModel model, ModelOptions options, ModelMetadata metadata,
-        TrainerState? state = null, TorchSharp.Modules.OptimizerHelper? optimizer = null)
+        TrainerState? state = null, TorchSharp.Modules.OptimizerHelper? optimizer = null, BuiltModel? trainingWeights = null)
     {
         AtomicFile.Write(path, file =>
         {
             using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
             WriteText(zip, MetadataEntry, metadata.ToJson());
             WriteText(zip, ModelEntry, JsonSerializer.Serialize(options, Json));
-            using (var weights = zip.CreateEntry(StateDictEntry, CompressionLevel.NoCompression).Open())
-            {
-                // save_py closes the stream it writes; MemoryStream.ToArray still works after that.
-                var buffer = new MemoryStream();
-                model.Network.save_py(buffer);
-                weights.Write(buffer.ToArray());
-            }
+            WriteWeights(zip, StateDictEntry, model);
+            if (trainingWeights is not null) WriteWeights(zip, TrainingWeightsEntry, trainingWeights);
             if (state is not null) WriteText(zip, TrainerStateEntry, JsonSerializer.Serialize(state, Json));
             if (optimizer is not null)
             {
@@ -104,7 +112,8 @@ public static class CheckpointFile
             var state = zip.GetEntry(TrainerStateEntry) is null ? null
                 : JsonSerializer.Deserialize<TrainerState>(ReadText(zip, TrainerStateEntry, path));
             var optimizer = zip.GetEntry(OptimizerEntry) is null ? null : ReadBytes(zip, OptimizerEntry, path);
-            return new LoadedCheckpoint(model, options, metadata, state, optimizer);
+            var trainingWeights = zip.GetEntry(TrainingWeightsEntry) is null ? null : ReadBytes(zip, TrainingWeightsEntry, path);
+            return new LoadedCheckpoint(model, options, metadata, state, optimizer, trainingWeights);
         }
     }
 
@@ -132,7 +141,7 @@ public static class CheckpointFile
                     continue;
                 }
                 using var from = entry.Open();
-                using var to = target.CreateEntry(entry.FullName, entry.FullName == StateDictEntry ? CompressionLevel.NoCompression : CompressionLevel.Fastest).Open();
+                using var to = target.CreateEntry(entry.FullName, entry.FullName is StateDictEntry or TrainingWeightsEntry ? CompressionLevel.NoCompression : CompressionLevel.Fastest).Open();
                 from.CopyTo(to);
             }
         });
@@ -157,6 +166,29 @@ public static class CheckpointFile
         {
             File.Delete(temp);
         }
+    }
+
+    /// <summary>Loads weights saved as <see cref="LoadedCheckpoint.TrainingWeights"/> into <paramref name="model"/>.</summary>
+    public static void LoadWeights(BuiltModel model, byte[] stateDict, string path)
+    {
+        try
+        {
+            using var weights = new MemoryStream(stateDict);
+            model.Network.load_py(weights, strict: true);
+        }
+        catch (Exception e)
+        {
+            throw new InvalidDataException($"{path}: {TrainingWeightsEntry} does not fit a {model.Architecture.Name} {model.Backbone} model: {e.Message}", e);
+        }
+    }
+
+    private static void WriteWeights(ZipArchive zip, string name, BuiltModel model)
+    {
+        using var weights = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+        // save_py closes the stream it writes; MemoryStream.ToArray still works after that.
+        var buffer = new MemoryStream();
+        model.Network.save_py(buffer);
+        weights.Write(buffer.ToArray());
     }
 
     private static void WriteText(ZipArchive zip, string name, string text)

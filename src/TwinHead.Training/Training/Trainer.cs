@@ -121,10 +121,18 @@ public sealed class Trainer(ITrainingObserver observer)
         using var model = ModelRegistry.Create(modelOptions);
         var state = new TrainerState(0, 0, double.NegativeInfinity, 0);
         byte[]? optimizerState = null;
+        WeightAverage? average = null;
         if (resumeFrom is not null)
         {
             using var saved = CheckpointFile.Load(resumeFrom);
-            CopyWeights(saved.Model, model);
+            // A checkpoint with a weight average publishes the average; the optimiser's own weights are stored beside it.
+            if (saved.TrainingWeights is null) CopyWeights(saved.Model, model);
+            else CheckpointFile.LoadWeights(model, saved.TrainingWeights, resumeFrom);
+            if (config.Optim.EmaDecay > 0)
+            {
+                average = new WeightAverage(model, modelOptions, config.Optim.EmaDecay);
+                if (saved.TrainingWeights is not null) CopyWeights(saved.Model, average.Model);
+            }
             state = saved.State ?? throw new InvalidDataException($"{resumeFrom}: checkpoint has no trainer state; cannot resume");
             optimizerState = saved.OptimizerState;
         }
@@ -134,6 +142,10 @@ public sealed class Trainer(ITrainingObserver observer)
             CopyWeights(init.Model, model);
             observer.OnMessage($"initialised weights from {config.Model.Init}");
         }
+        if (config.Optim.EmaDecay > 0) average ??= new WeightAverage(model, modelOptions, config.Optim.EmaDecay);
+        using var _ = average;
+        // What is validated, kept as best and exported: the average when there is one.
+        var published = average?.Model ?? model;
 
         using var distiller = config.Distill.IsEnabled() ? new Distillation.Distiller(config.Distill, spec, model, config.Seed) : null;
         if (distiller is not null)
@@ -168,6 +180,7 @@ public sealed class Trainer(ITrainingObserver observer)
         if (distiller is not null) metadataExtra["distilled_from"] = Path.GetFullPath(config.Distill.TeacherCheckpoint()!);
         if (distiller is { InputScale: > 1 }) metadataExtra["teacher_input"] = $"{trainSpec.Width}x{trainSpec.Height}";
         if (config.Distill.MixupImages > 0) metadataExtra["distilled_on_mixed"] = $"{config.Distill.MixupImages} per step, alpha {config.Distill.MixupAlpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        if (average is not null) metadataExtra["weights"] = $"exponential moving average, decay {average.Decay.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         if (unlabeled is not null) metadataExtra["distilled_on_unlabeled"] = $"{Path.GetFullPath(unlabeled.Root)} ({unlabeled.Count} images)";
         var metadata = new ModelMetadata
         {
@@ -181,7 +194,8 @@ public sealed class Trainer(ITrainingObserver observer)
 
         var tensorboard = config.Tensorboard ? torch.utils.tensorboard.SummaryWriter(run.TensorboardPath) : null;
         observer.OnStart(run, config, train.Count, val.Count, steps, state.Epoch + 1);
-        run.Log($"training {model.Architecture.Name} {model.Backbone} ({model.ParameterCount:N0} parameters) on {train.Count} images, validating on {val.Count}, {config.Precision}; config {configHash}");
+        run.Log($"training {model.Architecture.Name} {model.Backbone} ({model.ParameterCount:N0} parameters) on {train.Count} images, validating on {val.Count}, {config.Precision}; config {configHash}" +
+            (average is null ? "" : $"; validating an exponential moving average of the weights (decay {average.Decay})"));
         var summaries = new List<EpochSummary>();
         for (var epoch = state.Epoch + 1; epoch <= config.Optim.Epochs; epoch++)
         {
@@ -221,6 +235,7 @@ public sealed class Trainer(ITrainingObserver observer)
                     }
                     loss.backward();
                     optimizer.step();
+                    average?.Update(state.GlobalStep + 1);
                     lossSum += loss.item<float>() * batch.Count;
                     using (no_grad())
                     {
@@ -236,14 +251,14 @@ public sealed class Trainer(ITrainingObserver observer)
             var trainSeconds = epochWatch.Elapsed.TotalSeconds;
             scheduler.step();
 
-            var validation = Evaluator.Evaluate(model, val, valLoader, Math.Max(config.Data.BatchSize, 64), config.ToThresholds(), lossSettings, config.Data.Workers);
+            var validation = Evaluator.Evaluate(published, val, valLoader, Math.Max(config.Data.BatchSize, 64), config.ToThresholds(), lossSettings, config.Data.Workers);
             var score = Evaluator.SelectionScore(model.Architecture, validation.Report);
             // ">=" lets a later epoch win a tie: early epochs can score the same while BatchNorm statistics settle.
             var isBest = score >= state.BestScore;
             state = state with { Epoch = epoch, BestScore = isBest ? score : state.BestScore, BestEpoch = isBest ? epoch : state.BestEpoch };
             var epochMetadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["epoch"] = epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
-            if (isBest) CheckpointFile.Save(run.BestCheckpoint, model, modelOptions, epochMetadata, state);
-            CheckpointFile.Save(run.LastCheckpoint, model, modelOptions, epochMetadata, state, optimizer);
+            if (isBest) CheckpointFile.Save(run.BestCheckpoint, published, modelOptions, epochMetadata, state);
+            CheckpointFile.Save(run.LastCheckpoint, published, modelOptions, epochMetadata, state, optimizer, average is null ? null : model);
 
             var summary = new EpochSummary(epoch, lossSum / Math.Max(1, images), validation, score, isBest, images / trainSeconds, learningRate, epochWatch.Elapsed);
             summaries.Add(summary);

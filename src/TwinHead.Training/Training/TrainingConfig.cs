@@ -77,6 +77,7 @@ public sealed record TrainingConfig
         Check(Optim.Epochs is >= 1 and <= 10_000, "optim.epochs", Optim.Epochs, "must be in 1..10000");
         Check(Optim.StepSize >= 1, "optim.step_size", Optim.StepSize, "must be >= 1");
         Check(Optim.Gamma is > 0 and <= 1, "optim.gamma", Optim.Gamma, "must be in (0, 1]");
+        Check(Optim.EmaDecay is >= 0 and < 1, "optim.ema_decay", Optim.EmaDecay, "must be in [0, 1) (0: off)");
         Check(Optim.BackboneLrScale is >= 0 and <= 10, "optim.backbone_lr_scale", Optim.BackboneLrScale, "must be in 0..10");
         Check(Loss.LabelSmoothing is >= 0 and < 1, "loss.label_smoothing", Loss.LabelSmoothing, "must be in [0, 1)");
         Check(Loss.ScreenWeight >= 0 && Loss.NotDocumentWeight >= 0 && Loss.ScreenWeight + Loss.NotDocumentWeight > 0,
@@ -228,6 +229,13 @@ public sealed record OptimConfig
     /// pretrained backbone gently while the heads learn at the full rate; 0 freezes it.
     /// </summary>
     public double BackboneLrScale { get; init; } = 1.0;
+
+    /// <summary>
+    /// Decay of an exponential moving average of the weights (0: off, the reference). With e.g. 0.999, validation, the
+    /// best checkpoint and exports use the average of the recent steps' weights instead of the last step's
+    /// (<see cref="WeightAverage"/>).
+    /// </summary>
+    public double EmaDecay { get; init; }
 }
 
 /// <summary>Loss settings.</summary>
