@@ -142,7 +142,11 @@ public sealed class Trainer(ITrainingObserver observer)
             CopyWeights(init.Model, model);
             observer.OnMessage($"initialised weights from {config.Model.Init}");
         }
-        if (config.Optim.EmaDecay > 0) average ??= new WeightAverage(model, modelOptions, config.Optim.EmaDecay);
+        if (config.Optim.EmaDecay > 0)
+        {
+            average ??= new WeightAverage(model, modelOptions, config.Optim.EmaDecay);
+            observer.OnMessage($"validating, keeping and exporting an exponential moving average of the weights (decay {config.Optim.EmaDecay.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+        }
         using var _ = average;
         // What is validated, kept as best and exported: the average when there is one.
         var published = average?.Model ?? model;
@@ -195,7 +199,7 @@ public sealed class Trainer(ITrainingObserver observer)
         var tensorboard = config.Tensorboard ? torch.utils.tensorboard.SummaryWriter(run.TensorboardPath) : null;
         observer.OnStart(run, config, train.Count, val.Count, steps, state.Epoch + 1);
         run.Log($"training {model.Architecture.Name} {model.Backbone} ({model.ParameterCount:N0} parameters) on {train.Count} images, validating on {val.Count}, {config.Precision}; config {configHash}" +
-            (average is null ? "" : $"; validating an exponential moving average of the weights (decay {average.Decay})"));
+            (average is null ? "" : $"; validating an exponential moving average of the weights (decay {average.Decay.ToString(System.Globalization.CultureInfo.InvariantCulture)})"));
         var summaries = new List<EpochSummary>();
         for (var epoch = state.Epoch + 1; epoch <= config.Optim.Epochs; epoch++)
         {

@@ -61,7 +61,9 @@ public class WeightAverageTests : IClassFixture<TinyDatasetFixture>
     [Fact]
     public void A_run_with_an_average_publishes_it_and_resumes_exactly_as_an_uninterrupted_run()
     {
-        var straight = new Trainer(new RecordingObserver()).Train(Config(data.Scratch("ema-straight"), epochs: 2));
+        var observer = new RecordingObserver();
+        var straight = new Trainer(observer).Train(Config(data.Scratch("ema-straight"), epochs: 2));
+        Assert.Contains(observer.Messages, m => m.Contains("moving average of the weights (decay 0.9)"));
 
         var first = new Trainer(new RecordingObserver()).Train(Config(data.Scratch("ema-resumed"), epochs: 1));
         var saved = first.Run.ReadConfig();
