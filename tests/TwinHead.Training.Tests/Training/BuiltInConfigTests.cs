@@ -25,7 +25,7 @@ public class BuiltInConfigTests
         Assert.Equal(("resnet18-imagenet", 128, 0.0, 4), (teacher.Model.Backbone, teacher.Data.ImageSize, teacher.Optim.BackboneLrScale, teacher.Optim.Epochs));
 
         var student = BuiltInConfigs.Resolve("student-distilled-128", []);
-        Assert.Equal(("shufflenet_v2_x0_5", 128, 12, 9, 1.0), (student.Model.Backbone, student.Data.ImageSize, student.Optim.Epochs, student.Optim.StepSize, student.Distill.FeatureWeight));
+        Assert.Equal(("shufflenet_v2_x0_5", 128, 12, 9, 8.0, 7), (student.Model.Backbone, student.Data.ImageSize, student.Optim.Epochs, student.Optim.StepSize, student.Distill.FeatureWeight, student.Seed));
         Assert.Equal("runs/s4-resnet18-frozen-v2big-128", student.Distill.Teacher);
         Assert.Equal(teacher.Data.Root, student.Data.Root);
     }
