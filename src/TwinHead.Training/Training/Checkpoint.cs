@@ -35,8 +35,8 @@ public sealed record LoadedCheckpoint(BuiltModel Model, ModelOptions Options, Mo
 /// The TwinHead checkpoint: one ZIP file holding <c>metadata.json</c>, <c>model.json</c> (the builder options),
 /// <c>state_dict.pt</c> (PyTorch format, so <c>torch.load</c> reads it after unzipping), and for resumable checkpoints
 /// <c>trainer_state.json</c> and <c>optimizer.bin</c>; a run with a weight average keeps the average in
-/// <c>state_dict.pt</c> (it is the model that was validated) and the optimiser's weights in <c>training_weights.pt</c>. Written to a temporary file and renamed, so a crash never leaves
-/// a half-written checkpoint behind.
+/// <c>state_dict.pt</c> (it is the model that was validated) and the optimiser's weights in <c>training_weights.pt</c>.
+/// Written to a temporary file and renamed, so a crash never leaves a half-written checkpoint behind.
 /// </summary>
 public static class CheckpointFile
 {
