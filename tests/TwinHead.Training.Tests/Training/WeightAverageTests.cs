@@ -54,18 +54,20 @@ public class WeightAverageTests : IClassFixture<TinyDatasetFixture>
         Assert.Throws<ArgumentOutOfRangeException>(() => new WeightAverage(model, new ModelOptions(), decay: 1));
     }
 
-    private TrainingConfig Config(string output, int epochs) => BuiltInConfigs.Resolve("quickstart", [
-        $"data.root={data.Root}", "data.image_size=32", "data.batch_size=8", "data.workers=2", $"optim.epochs={epochs}",
-        "optim.ema_decay=0.9", $"output={output}", "name=run", "tensorboard=false", "threads=1"]);
+    private TrainingConfig Config(string scratchName, int epochs)
+    {
+        var config = data.Config(scratchName, epochs);
+        return config with { Optim = config.Optim with { EmaDecay = 0.9 } };
+    }
 
     [Fact]
     public void A_run_with_an_average_publishes_it_and_resumes_exactly_as_an_uninterrupted_run()
     {
         var observer = new RecordingObserver();
-        var straight = new Trainer(observer).Train(Config(data.Scratch("ema-straight"), epochs: 2));
+        var straight = new Trainer(observer).Train(Config("ema-straight", epochs: 2));
         Assert.Contains(observer.Messages, m => m.Contains("moving average of the weights (decay 0.9)"));
 
-        var first = new Trainer(new RecordingObserver()).Train(Config(data.Scratch("ema-resumed"), epochs: 1));
+        var first = new Trainer(new RecordingObserver()).Train(Config("ema-resumed", epochs: 1));
         var saved = first.Run.ReadConfig();
         File.WriteAllText(first.Run.ConfigPath, LayeredYamlConfig.ToYaml(saved with { Optim = saved.Optim with { Epochs = 2 } }));
         var resumed = new Trainer(new RecordingObserver()).Resume(first.Run.Path);
@@ -94,7 +96,7 @@ public class WeightAverageTests : IClassFixture<TinyDatasetFixture>
     [Fact]
     public void An_ema_decay_of_one_is_refused_naming_the_key()
     {
-        var config = Config(data.Scratch("ema-bad"), epochs: 1) with { Optim = new OptimConfig { EmaDecay = 1 } };
+        var config = Config("ema-bad", epochs: 1) with { Optim = new OptimConfig { EmaDecay = 1 } };
         var error = Assert.Throws<ConfigException>(() => config.Validate());
         Assert.Contains("optim.ema_decay", error.Message);
     }
