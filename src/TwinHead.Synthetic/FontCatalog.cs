@@ -3,35 +3,60 @@ using SkiaSharp;
 namespace TwinHead.Synthetic;
 
 /// <summary>
-/// The typefaces installed on this machine, split into text, monospace and handwriting-like faces. Asks SkiaSharp's
-/// font manager first; the self-contained Linux native build has no fontconfig and lists no fonts, so font files
-/// under the standard font folders are loaded directly as well. Without any usable font the default typeface is used.
+/// The typefaces the generator draws text with, split into text, monospace and handwriting-like faces. Only font files
+/// from <see cref="DebianFontSources.KnownFolders"/> are used, loaded directly (the self-contained Linux native build of
+/// SkiaSharp has no fontconfig), so the same packages give the same faces on every machine. Without any usable font
+/// the default typeface is used.
 /// </summary>
-internal static class FontCatalog
+internal sealed class FontCatalog
 {
     private static readonly string[] HandwritingHints = ["Dancing", "Comic", "Humor", "Script", "Hand", "Pecita", "Chancery", "Marker"];
 
-    private static readonly string[] FontFolders = ["/usr/share/fonts", "/usr/local/share/fonts", "/usr/share/texmf/fonts/opentype"];
+    private static readonly Lazy<FontCatalog> DefaultCatalog = new(() => FromFiles(DebianFontSources.FindFonts(DebianFontSources.KnownFolders)));
 
-    private static readonly Lazy<(SKTypeface[] Text, SKTypeface[] Mono, SKTypeface[] Hand)> Faces = new(Load);
+    private FontCatalog(SKTypeface[] text, SKTypeface[] mono, SKTypeface[] hand, string[] files)
+    {
+        TextFaces = text;
+        MonoFaces = mono;
+        HandFaces = hand;
+        Files = files;
+    }
 
-    /// <summary>Faces for body text and headings.</summary>
-    public static IReadOnlyList<SKTypeface> Text => Faces.Value.Text;
+    /// <summary>The catalogue of the known Debian font folders on this machine.</summary>
+    public static FontCatalog Default => DefaultCatalog.Value;
+
+    /// <summary>Faces for body text and headings, from the default catalogue.</summary>
+    public static IReadOnlyList<SKTypeface> Text => Default.TextFaces;
 
     /// <summary>Monospace-looking faces for receipts and code; the text faces when none is installed.</summary>
-    public static IReadOnlyList<SKTypeface> Mono => Faces.Value.Mono;
+    public static IReadOnlyList<SKTypeface> Mono => Default.MonoFaces;
 
     /// <summary>Script and casual faces that pass for handwriting; may be empty (pen strokes are drawn instead).</summary>
-    public static IReadOnlyList<SKTypeface> Handwriting => Faces.Value.Hand;
+    public static IReadOnlyList<SKTypeface> Handwriting => Default.HandFaces;
 
-    private static (SKTypeface[] Text, SKTypeface[] Mono, SKTypeface[] Hand) Load()
+    /// <summary>Faces for body text and headings.</summary>
+    public IReadOnlyList<SKTypeface> TextFaces { get; }
+
+    /// <summary>Monospace-looking faces.</summary>
+    public IReadOnlyList<SKTypeface> MonoFaces { get; }
+
+    /// <summary>Handwriting-like faces.</summary>
+    public IReadOnlyList<SKTypeface> HandFaces { get; }
+
+    /// <summary>The font files that gave at least one face, in the order they were read.</summary>
+    public IReadOnlyList<string> Files { get; }
+
+    /// <summary>Loads the given font files in order; a face already seen (same family, weight, width and slant) is skipped.</summary>
+    public static FontCatalog FromFiles(IEnumerable<string> files)
     {
         var text = new List<SKTypeface>();
         var mono = new List<SKTypeface>();
         var hand = new List<SKTypeface>();
+        var used = new List<string>();
         var seen = new HashSet<(string, int, int, int)>();
-        foreach (var face in Candidates())
+        foreach (var file in files)
         {
+            if (SKTypeface.FromFile(file) is not { } face) continue;
             var family = face.FamilyName ?? "";
             // Symbol, math and emoji faces draw boxes or glyph soup for Latin text.
             if (family.Contains("Math", StringComparison.OrdinalIgnoreCase) || family.Contains("Symbol", StringComparison.OrdinalIgnoreCase)
@@ -39,37 +64,18 @@ internal static class FontCatalog
                 || !Renders(face)
                 || !seen.Add((family, face.FontWeight, face.FontWidth, (int)face.FontSlant)))
             {
+                face.Dispose();
                 continue;
             }
             var isMono = family.Contains("Mono", StringComparison.OrdinalIgnoreCase) || family.Contains("Courier", StringComparison.OrdinalIgnoreCase)
                 || family.Contains("Inconsolata", StringComparison.OrdinalIgnoreCase) || family.Equals("Hack", StringComparison.OrdinalIgnoreCase);
             var isHand = HandwritingHints.Any(h => family.Contains(h, StringComparison.OrdinalIgnoreCase));
             (isHand ? hand : isMono ? mono : text).Add(face);
+            used.Add(file);
         }
         if (text.Count == 0) text.Add(SKTypeface.Default);
         if (mono.Count == 0) mono.AddRange(text);
-        return (text.ToArray(), mono.ToArray(), hand.ToArray());
-    }
-
-    /// <summary>Font-manager faces, then font files (sorted by path so that a seed picks the same face on every run).</summary>
-    private static IEnumerable<SKTypeface> Candidates()
-    {
-        var manager = SKFontManager.Default;
-        foreach (var family in manager.FontFamilies.Distinct().OrderBy(f => f, StringComparer.Ordinal))
-        {
-            foreach (var style in new[] { SKFontStyle.Normal, SKFontStyle.Bold, SKFontStyle.Italic })
-            {
-                if (manager.MatchFamily(family, style) is { } face) yield return face;
-            }
-        }
-        var files = FontFolders.Where(Directory.Exists)
-            .SelectMany(d => Directory.EnumerateFiles(d, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }))
-            .Where(f => f.EndsWith(".ttf", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".otf", StringComparison.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            if (SKTypeface.FromFile(file) is { } face) yield return face;
-        }
+        return new FontCatalog(text.ToArray(), mono.ToArray(), hand.ToArray(), used.ToArray());
     }
 
     /// <summary>True when the face has Latin glyphs with real advances (some builds hand out empty placeholder faces).</summary>

@@ -51,6 +51,9 @@ internal sealed class PhotoLibrary
 
     public int Count => files.Count;
 
+    /// <summary>The photo files, sorted by path.</summary>
+    public IReadOnlyList<string> Files => files;
+
     /// <summary>Photographed objects to place into scenes (none unless <see cref="WithCutouts"/> added them).</summary>
     public ObjectCutouts Cutouts { get; private init; } = ObjectCutouts.Empty;
 

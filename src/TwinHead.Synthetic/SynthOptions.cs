@@ -61,4 +61,7 @@ public sealed record SynthOptions(
 /// <param name="PerClass">Images written per class.</param>
 /// <param name="Elapsed">Wall-clock time of the run.</param>
 /// <param name="OutputDirectory">Dataset root (full path).</param>
-public sealed record SynthResult(int Images, IReadOnlyDictionary<DocumentClass, int> PerClass, TimeSpan Elapsed, string OutputDirectory);
+/// <param name="FontFiles">Font files the text was drawn with (listed in <c>sources.tsv</c>).</param>
+/// <param name="PhotoFiles">Photo files available as scene and screen content (listed in <c>sources.tsv</c>).</param>
+public sealed record SynthResult(int Images, IReadOnlyDictionary<DocumentClass, int> PerClass, TimeSpan Elapsed, string OutputDirectory,
+    int FontFiles, int PhotoFiles);

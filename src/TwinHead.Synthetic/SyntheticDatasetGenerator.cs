@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using SkiaSharp;
 using TwinHead.Core.Data;
@@ -8,13 +9,20 @@ namespace TwinHead.Synthetic;
 
 /// <summary>
 /// Writes a synthetic three-class dataset in the reference layout: class folders of JPEGs, stratified
-/// <c>train.csv</c>/<c>val.csv</c>/<c>test.csv</c>, and <c>generator.csv</c> recording each image's seed and cues.
+/// <c>train.csv</c>/<c>val.csv</c>/<c>test.csv</c>, <c>generator.csv</c> recording each image's seed and cues, and
+/// <c>sources.tsv</c> listing the font and photo files the images were drawn with.
 /// Every image is drawn from its own seed derived from (seed, index), so output is identical whatever the thread timing.
 /// </summary>
 public sealed class SyntheticDatasetGenerator
 {
     /// <summary>File name of the per-image record of seeds and cue parameters.</summary>
     public const string GeneratorCsvName = "generator.csv";
+
+    /// <summary>
+    /// File name of the list of font and photo files (path and size) the dataset was drawn with: two datasets from the
+    /// same options are identical exactly when these lists are, so a diff of it explains a dataset that differs.
+    /// </summary>
+    public const string SourcesTsvName = "sources.tsv";
 
     private readonly SynthOptions options;
 
@@ -61,8 +69,9 @@ public sealed class SyntheticDatasetGenerator
 
         WriteGeneratorCsv(Path.Combine(root, GeneratorCsvName), records);
         WriteSplits(root, plan);
+        WriteSources(Path.Combine(root, SourcesTsvName), FontCatalog.Default.Files, photos);
         var perClass = DocumentClasses.All.ToDictionary(c => c, c => plan.Count(p => p.Label == c));
-        return new SynthResult(options.Count, perClass, stopwatch.Elapsed, root);
+        return new SynthResult(options.Count, perClass, stopwatch.Elapsed, root, FontCatalog.Default.Files.Count, photos.Count);
     }
 
     /// <summary>
@@ -107,7 +116,7 @@ public sealed class SyntheticDatasetGenerator
                 var folder = Path.Combine(root, DocumentClasses.FolderOf(c));
                 if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             }
-            foreach (var name in new[] { "train.csv", "val.csv", "test.csv", GeneratorCsvName })
+            foreach (var name in new[] { "train.csv", "val.csv", "test.csv", GeneratorCsvName, SourcesTsvName })
             {
                 File.Delete(Path.Combine(root, name));
             }
@@ -145,6 +154,21 @@ public sealed class SyntheticDatasetGenerator
         var sb = new StringBuilder();
         sb.Append(string.Join(',', SampleCues.Columns)).Append('\n');
         foreach (var record in records) sb.Append(string.Join(',', record.Select(Quote))).Append('\n');
+        WriteAtomically(path, new UTF8Encoding(false).GetBytes(sb.ToString()));
+    }
+
+    private static void WriteSources(string path, IReadOnlyList<string> fonts, PhotoLibrary photos)
+    {
+        var sb = new StringBuilder("kind\tpath\tbytes\n");
+        foreach (var (kind, file) in fonts.Select(f => ("font", f)).Concat(photos.Files.Select(f => ("photo", f))))
+        {
+            var bytes = File.Exists(file) ? new FileInfo(file).Length : 0;
+            sb.Append(kind).Append('\t').Append(file).Append('\t').Append(bytes.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+        if (photos.Cutouts.Count > 0)
+        {
+            sb.Append("cutouts\t").Append(Synthetic.ObjectCutouts.TuxPaintStamps).Append('\t').Append(photos.Cutouts.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
         WriteAtomically(path, new UTF8Encoding(false).GetBytes(sb.ToString()));
     }
 

@@ -28,7 +28,7 @@ public sealed class GeneratorTests : IDisposable
         new SyntheticDatasetGenerator(a).Generate();
         new SyntheticDatasetGenerator(a with { OutputDirectory = Path.Combine(root, "b"), Parallelism = 1 }).Generate();
         var files = Directory.GetFiles(a.OutputDirectory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(a.OutputDirectory, f)).Order().ToArray();
-        Assert.Equal(12 + 4, files.Length);
+        Assert.Equal(12 + 5, files.Length);
         foreach (var file in files)
         {
             Assert.Equal(File.ReadAllBytes(Path.Combine(a.OutputDirectory, file)), File.ReadAllBytes(Path.Combine(root, "b", file)));
@@ -100,6 +100,38 @@ public sealed class GeneratorTests : IDisposable
         Assert.All(rows, r => Assert.Equal(r[0].Split('/')[0], DocumentClasses.FolderOf((DocumentClass)int.Parse(r[1], CultureInfo.InvariantCulture))));
         var screens = rows.Where(r => r[1] == "2").ToArray();
         Assert.All(screens, r => Assert.NotEqual("none", r[Array.IndexOf(header, "device")]));
+    }
+
+    [Fact]
+    public void Sources_tsv_lists_the_font_files_from_the_known_folders_and_the_photos()
+    {
+        var photoDir = Path.Combine(root, "photos");
+        Directory.CreateDirectory(photoDir);
+        using (var bitmap = new SKBitmap(400, 300))
+        {
+            using var canvas = new SKCanvas(bitmap);
+            canvas.Clear(SKColors.CadetBlue);
+            File.WriteAllBytes(Path.Combine(photoDir, "p.jpg"), SyntheticDatasetGenerator.JpegBytes(bitmap, 90));
+        }
+        var padded = File.ReadAllBytes(Path.Combine(photoDir, "p.jpg")).Concat(new byte[25_000]).ToArray();
+        File.WriteAllBytes(Path.Combine(photoDir, "p.jpg"), padded);
+        var options = Small("sources", count: 3) with { ExtraPhotoDirectories = [photoDir] };
+
+        var result = new SyntheticDatasetGenerator(options).Generate();
+
+        var rows = File.ReadAllLines(Path.Combine(options.OutputDirectory, SyntheticDatasetGenerator.SourcesTsvName));
+        Assert.Equal("kind\tpath\tbytes", rows[0]);
+        var fonts = rows.Skip(1).Select(r => r.Split('\t')).Where(r => r[0] == "font").ToArray();
+        Assert.Equal(FontCatalog.Default.Files, fonts.Select(r => r[1]));
+        Assert.All(fonts, r =>
+        {
+            Assert.Contains(DebianFontSources.KnownFolders, folder => r[1].StartsWith(folder + "/", StringComparison.Ordinal));
+            Assert.Equal(new FileInfo(r[1]).Length.ToString(CultureInfo.InvariantCulture), r[2]);
+        });
+        var photos = rows.Skip(1).Select(r => r.Split('\t')).Where(r => r[0] == "photo").ToArray();
+        Assert.Equal([[ "photo", Path.Combine(photoDir, "p.jpg"), padded.Length.ToString(CultureInfo.InvariantCulture) ]], photos);
+        Assert.Equal(rows.Length - 1, fonts.Length + photos.Length);
+        Assert.Equal((fonts.Length, 1), (result.FontFiles, result.PhotoFiles));
     }
 
     [Fact]
