@@ -72,6 +72,11 @@ public sealed record TrainingConfig
         Check(Data.MaxStepsPerEpoch >= 0, "data.max_steps_per_epoch", Data.MaxStepsPerEpoch, "must be >= 0 (0: whole epoch)");
         Check(Data.Augment.RotationDegrees is >= 0 and <= 180, "data.augment.rotation_degrees", Data.Augment.RotationDegrees, "must be in 0..180");
         Check(Data.Augment.CropMinScale is > 0 and <= 1, "data.augment.crop_min_scale", Data.Augment.CropMinScale, "must be in (0, 1]");
+        Check(Data.Augment.Brightness is >= 0 and <= 1, "data.augment.brightness", Data.Augment.Brightness, "must be in 0..1 (0: off)");
+        Check(Data.Augment.Contrast is >= 0 and <= 1, "data.augment.contrast", Data.Augment.Contrast, "must be in 0..1 (0: off)");
+        Check(Data.Augment.Saturation is >= 0 and <= 1, "data.augment.saturation", Data.Augment.Saturation, "must be in 0..1 (0: off)");
+        Check(Data.Augment.JpegQualityMin is 0 or (>= 1 and <= 100), "data.augment.jpeg_quality_min", Data.Augment.JpegQualityMin, "must be 0 (off) or in 1..100");
+        Check(Data.Augment.BlurProbability is >= 0 and <= 1, "data.augment.blur_probability", Data.Augment.BlurProbability, "must be in [0, 1] (0: off)");
         Check(Optim.Lr > 0, "optim.lr", Optim.Lr, "must be positive");
         Check(Optim.WeightDecay >= 0, "optim.weight_decay", Optim.WeightDecay, "must be >= 0");
         Check(Optim.Epochs is >= 1 and <= 10_000, "optim.epochs", Optim.Epochs, "must be in 1..10000");
@@ -181,10 +186,20 @@ public sealed record AugmentConfig
     /// <summary>Random resized crop minimum area scale (1: off).</summary>
     public float CropMinScale { get; init; } = 1f;
 
+    /// <summary>
+    /// Re-encode each training image (at the input size) as JPEG at a quality drawn from [this, 100] (0: off), so the
+    /// model cannot lean on fine detail one more compression destroys.
+    /// </summary>
+    public float JpegQualityMin { get; init; }
+
+    /// <summary>Probability of a Gaussian blur with sigma drawn from [0.1, 2.0] pixels at the input size (0: off).</summary>
+    public float BlurProbability { get; init; }
+
     /// <summary>The imaging library's options.</summary>
     public AugmentationOptions ToOptions() => new(
         MaxRotationDegrees: RotationDegrees, HorizontalFlip: HorizontalFlip, BrightnessJitter: Brightness,
-        ContrastJitter: Contrast, SaturationJitter: Saturation, RandomResizedCropMinScale: CropMinScale);
+        ContrastJitter: Contrast, SaturationJitter: Saturation, RandomResizedCropMinScale: CropMinScale,
+        JpegQualityMin: JpegQualityMin, GaussianBlurProbability: BlurProbability);
 }
 
 /// <summary>Model settings.</summary>
