@@ -4,7 +4,7 @@
 # The generator still runs without them (default typeface, synthetic scenes only), just with less variety.
 set -euo pipefail
 packages=(
-  fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf fonts-urw-base35
+  fonts-dejavu-core fonts-dejavu-extra fonts-liberation fonts-liberation2 fonts-freefont-ttf fonts-urw-base35
   fonts-crosextra-carlito fonts-crosextra-caladea fonts-open-sans fonts-roboto-unhinted fonts-linuxlibertine
   fonts-lato fonts-ebgaramond fonts-courier-prime fonts-inconsolata fonts-hack fonts-texgyre
   fonts-comic-neue fonts-humor-sans fonts-dancingscript

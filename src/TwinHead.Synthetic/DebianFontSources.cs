@@ -3,7 +3,7 @@ namespace TwinHead.Synthetic;
 /// <summary>
 /// The folders where the font packages of tools/install-data-packages.sh put their files (licences in
 /// THIRD-PARTY-DATA.md). The generator renders text only with fonts from these folders, not with whatever else is
-/// installed: packages pulled in for other reasons (a browser's fonts-liberation, ImageMagick's fonts) would otherwise
+/// installed: packages pulled in for other reasons (ImageMagick's fonts, for one) would otherwise
 /// change a dataset generated from the same seed, and bring fonts whose licences nobody checked.
 /// </summary>
 public static class DebianFontSources
@@ -12,6 +12,7 @@ public static class DebianFontSources
     public static IReadOnlyList<string> KnownFolders { get; } =
     [
         "/usr/share/fonts/truetype/dejavu",              // fonts-dejavu-core, fonts-dejavu-extra
+        "/usr/share/fonts/truetype/liberation",          // fonts-liberation
         "/usr/share/fonts/truetype/liberation2",         // fonts-liberation2
         "/usr/share/fonts/truetype/freefont",            // fonts-freefont-ttf
         "/usr/share/fonts/opentype/urw-base35",          // fonts-urw-base35

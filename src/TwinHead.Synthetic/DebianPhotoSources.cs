@@ -1,24 +1,55 @@
 namespace TwinHead.Synthetic;
 
 /// <summary>
-/// Folders where Debian packages install photographs and wallpapers whose licences allow reuse (see
-/// THIRD-PARTY-DATA.md and tools/install-data-packages.sh). Images are found at run time, never committed.
-/// The <c>darknet</c> package's images are excluded on purpose: they are in the real validation set.
+/// Photographs and wallpapers of the Debian packages tools/install-data-packages.sh installs, whose licences allow
+/// reuse (THIRD-PARTY-DATA.md). Files are found at run time through dpkg's per-package file lists, never committed, and
+/// only those packages' files are used: other wallpaper packages install into the same folder (lomiri-wallpapers,
+/// for one) and would otherwise change a dataset generated from the same seed. The <c>darknet</c> package's images are
+/// excluded on purpose: they are in the real validation set.
 /// </summary>
 public static class DebianPhotoSources
 {
-    /// <summary>Folders searched by default, in this order.</summary>
-    public static IReadOnlyList<string> KnownFolders { get; } =
-    [
-        // mate-backgrounds, gnome-backgrounds, xfdesktop4-data and ukui-wallpapers install here (licences checked,
-        // listed in THIRD-PARTY-DATA.md). Add a folder only after checking its packages' copyright files.
-        "/usr/share/backgrounds",
-    ];
+    /// <summary>Where the wallpaper packages put their pictures; files of the packages elsewhere (icons) are ignored.</summary>
+    public const string PhotoFolder = "/usr/share/backgrounds";
+
+    /// <summary>dpkg's database of which package installed which file.</summary>
+    public const string DpkgInfoFolder = "/var/lib/dpkg/info";
+
+    /// <summary>
+    /// Packages whose pictures are used, licences checked (THIRD-PARTY-DATA.md). Add one only together with
+    /// tools/install-data-packages.sh and its copyright file's licence.
+    /// </summary>
+    public static IReadOnlyList<string> KnownPackages { get; } = ["mate-backgrounds", "gnome-backgrounds", "xfdesktop4-data", "ukui-wallpapers"];
 
     private static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".webp"];
 
-    /// <summary>The known folders that exist on this machine.</summary>
-    public static IReadOnlyList<string> Discover() => KnownFolders.Where(Directory.Exists).ToArray();
+    /// <summary>
+    /// The photos of <see cref="KnownPackages"/> installed on this machine (none on a system without dpkg), filtered
+    /// and sorted as <see cref="FindPhotos"/> does.
+    /// </summary>
+    public static IReadOnlyList<string> FindPackagePhotos() => FindPackagePhotos(DpkgInfoFolder, KnownPackages, PhotoFolder);
+
+    /// <summary>
+    /// The files that dpkg lists for <paramref name="packages"/> (in <paramref name="dpkgInfoFolder"/>, as
+    /// <c>PACKAGE.list</c> or <c>PACKAGE:ARCH.list</c>) under <paramref name="photoFolder"/>, filtered and sorted as
+    /// <see cref="FindPhotos"/> does. Packages that are not installed contribute nothing.
+    /// </summary>
+    public static IReadOnlyList<string> FindPackagePhotos(string dpkgInfoFolder, IEnumerable<string> packages, string photoFolder)
+    {
+        if (!Directory.Exists(dpkgInfoFolder)) return [];
+        var prefix = photoFolder.TrimEnd('/') + "/";
+        var listed = new List<string>();
+        foreach (var package in packages)
+        {
+            var lists = Directory.EnumerateFiles(dpkgInfoFolder, package + ".list")
+                .Concat(Directory.EnumerateFiles(dpkgInfoFolder, package + ":*.list"));
+            foreach (var list in lists)
+            {
+                listed.AddRange(File.ReadLines(list).Where(line => line.StartsWith(prefix, StringComparison.Ordinal) && File.Exists(line)));
+            }
+        }
+        return FilterPhotos(listed);
+    }
 
     /// <summary>
     /// Photo files (JPEG, PNG, WebP between <paramref name="minBytes"/> and <paramref name="maxBytes"/> bytes) under the
@@ -27,19 +58,20 @@ public static class DebianPhotoSources
     /// </summary>
     public static IReadOnlyList<string> FindPhotos(IEnumerable<string> folders, long minBytes = 20_000, long maxBytes = 6_000_000)
     {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MaxRecursionDepth = 6 };
+        return FilterPhotos(folders.Where(Directory.Exists).SelectMany(folder => Directory.EnumerateFiles(folder, "*", options)), minBytes, maxBytes);
+    }
+
+    private static IReadOnlyList<string> FilterPhotos(IEnumerable<string> candidates, long minBytes = 20_000, long maxBytes = 6_000_000)
+    {
         var files = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var folder in folders)
+        foreach (var file in candidates)
         {
-            if (!Directory.Exists(folder)) continue;
-            var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MaxRecursionDepth = 6 };
-            foreach (var file in Directory.EnumerateFiles(folder, "*", options))
-            {
-                if (file.Contains("darknet", StringComparison.OrdinalIgnoreCase)) continue;
-                if (!Extensions.Contains(Path.GetExtension(file).ToLowerInvariant())) continue;
-                var length = new FileInfo(file).Length;
-                if (length < minBytes || length > maxBytes) continue;
-                files.Add(file);
-            }
+            if (file.Contains("darknet", StringComparison.OrdinalIgnoreCase)) continue;
+            if (!Extensions.Contains(Path.GetExtension(file).ToLowerInvariant())) continue;
+            var length = new FileInfo(file).Length;
+            if (length < minBytes || length > maxBytes) continue;
+            files.Add(file);
         }
         return files.ToArray();
     }

@@ -14,7 +14,7 @@ internal sealed class PhotoLibrary
 
     private const int CacheLimit = 128;
 
-    private static readonly Lazy<PhotoLibrary> DefaultLibrary = new(() => FromFolders(DebianPhotoSources.Discover()));
+    private static readonly Lazy<PhotoLibrary> DefaultLibrary = new(() => FromFiles(DebianPhotoSources.FindPackagePhotos()));
 
     private readonly IReadOnlyList<string> files;
     private readonly ConcurrentDictionary<int, SKImage?> cache;
@@ -34,7 +34,7 @@ internal sealed class PhotoLibrary
 
     public static PhotoLibrary Empty { get; } = new([]);
 
-    /// <summary>The library of the Debian folders found on this machine.</summary>
+    /// <summary>The library of the Debian packages' photos installed on this machine.</summary>
     public static PhotoLibrary Default => DefaultLibrary.Value;
 
     private static readonly ConcurrentDictionary<string, PhotoLibrary> Shared = new(StringComparer.Ordinal);
@@ -43,11 +43,11 @@ internal sealed class PhotoLibrary
     /// The library of the given folders, shared per process: decoding large wallpapers costs seconds, so repeated
     /// runs (a trainer regenerating data, a benchmark) pay it once.
     /// </summary>
-    public static PhotoLibrary FromFolders(IReadOnlyList<string> folders)
-    {
-        var files = DebianPhotoSources.FindPhotos(folders);
-        return files.Count == 0 ? Empty : Shared.GetOrAdd(string.Join('\n', files), _ => new PhotoLibrary(files));
-    }
+    public static PhotoLibrary FromFolders(IReadOnlyList<string> folders) => FromFiles(DebianPhotoSources.FindPhotos(folders));
+
+    /// <summary>The library of the given photo files (sorted, filtered), shared per process like <see cref="FromFolders"/>.</summary>
+    public static PhotoLibrary FromFiles(IReadOnlyList<string> files) =>
+        files.Count == 0 ? Empty : Shared.GetOrAdd(string.Join('\n', files), _ => new PhotoLibrary(files));
 
     public int Count => files.Count;
 

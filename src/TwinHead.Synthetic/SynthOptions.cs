@@ -36,7 +36,7 @@ public enum GeneratorVersion
 /// <param name="JpegQualityMax">Highest JPEG quality drawn (inclusive).</param>
 /// <param name="Overwrite">Replace the generator's own outputs in a non-empty output directory.</param>
 /// <param name="ExtraPhotoDirectories">Folders of real photos used for "not a document" scenes and screen content;
-/// null means the Debian folders found by <see cref="DebianPhotoSources.Discover"/>, an empty list means none.</param>
+/// null means the Debian packages' photos (<see cref="DebianPhotoSources.FindPackagePhotos()"/>), an empty list means none.</param>
 /// <param name="ObjectCutouts">Versions 2 and 3: place photographed objects (Debian's <c>tuxpaint-stamps-default</c>)
 /// into not-document scenes, screen pictures and beside pages and displays. Off by default: measured neutral to worse
 /// on real photos (docs/model-zoo.md).</param>

@@ -42,7 +42,7 @@ public sealed class SyntheticDatasetGenerator
         var root = Path.GetFullPath(options.OutputDirectory);
         PrepareOutputDirectory(root);
         var photos = options.Version == GeneratorVersion.Procedural ? PhotoLibrary.Empty
-            : PhotoLibrary.FromFolders(options.ExtraPhotoDirectories ?? DebianPhotoSources.Discover());
+            : options.ExtraPhotoDirectories is { } folders ? PhotoLibrary.FromFolders(folders) : PhotoLibrary.Default;
         if (options.ObjectCutouts && options.Version != GeneratorVersion.Procedural) photos = photos.WithCutouts(Synthetic.ObjectCutouts.Debian);
 
         var plan = Enumerable.Range(0, options.Count).Select(PlanItem).ToArray();
@@ -75,8 +75,8 @@ public sealed class SyntheticDatasetGenerator
     }
 
     /// <summary>
-    /// Renders one image (without JPEG compression) deterministically from its seed, using the Debian photo folders found on
-    /// this machine for the photographic content.
+    /// Renders one image (without JPEG compression) deterministically from its seed, using the Debian packages' photos
+    /// installed on this machine for the photographic content.
     /// </summary>
     public static SKBitmap RenderSample(DocumentClass label, int seed, int width, int height, GeneratorVersion version)
     {
