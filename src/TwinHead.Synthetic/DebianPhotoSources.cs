@@ -21,6 +21,10 @@ public static class DebianPhotoSources
     /// </summary>
     public static IReadOnlyList<string> KnownPackages { get; } = ["mate-backgrounds", "gnome-backgrounds", "xfdesktop4-data", "ukui-wallpapers"];
 
+    private const long MinPhotoBytes = 20_000;
+
+    private const long MaxPhotoBytes = 6_000_000;
+
     private static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".webp"];
 
     /// <summary>
@@ -48,7 +52,7 @@ public static class DebianPhotoSources
                 listed.AddRange(File.ReadLines(list).Where(line => line.StartsWith(prefix, StringComparison.Ordinal) && File.Exists(line)));
             }
         }
-        return FilterPhotos(listed);
+        return FilterPhotos(listed, MinPhotoBytes, MaxPhotoBytes);
     }
 
     /// <summary>
@@ -56,13 +60,13 @@ public static class DebianPhotoSources
     /// given folders, recursively, sorted by path so that a seed picks the same photo on every run. Tiny files are icons;
     /// huge ones are multi-resolution duplicates that cost seconds to decode. Paths containing "darknet" are skipped.
     /// </summary>
-    public static IReadOnlyList<string> FindPhotos(IEnumerable<string> folders, long minBytes = 20_000, long maxBytes = 6_000_000)
+    public static IReadOnlyList<string> FindPhotos(IEnumerable<string> folders, long minBytes = MinPhotoBytes, long maxBytes = MaxPhotoBytes)
     {
         var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MaxRecursionDepth = 6 };
         return FilterPhotos(folders.Where(Directory.Exists).SelectMany(folder => Directory.EnumerateFiles(folder, "*", options)), minBytes, maxBytes);
     }
 
-    private static IReadOnlyList<string> FilterPhotos(IEnumerable<string> candidates, long minBytes = 20_000, long maxBytes = 6_000_000)
+    private static IReadOnlyList<string> FilterPhotos(IEnumerable<string> candidates, long minBytes, long maxBytes)
     {
         var files = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var file in candidates)
