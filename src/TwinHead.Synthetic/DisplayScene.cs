@@ -23,13 +23,13 @@ internal static class DisplayScene
 
     /// <summary>Draws a device (or a bezel-less close-up of a panel) in a room; <paramref name="distantDisplays"/> (version 3)
     /// photographs most displays from a distance at which the camera does not resolve their pixels (<see cref="DrawSupersampled"/>).</summary>
-    public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues, bool distantDisplays)
+    public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, SceneAssets assets, SampleCues cues, bool distantDisplays)
     {
         var device = Devices[rng.Weighted([2, 2, 1.6, 1, 1, 2.6])];
         cues.Device = device;
         cues.Bezel = device != "closeup";
-        cues.Background = Room(canvas, sensor, frame, rng, photos);
-        if (photos.Cutouts.Count > 0 && rng.Chance(0.2)) photos.Cutouts.Place(canvas, frame, rng, 0.2, 0.45);
+        cues.Background = Room(canvas, sensor, frame, rng, assets);
+        if (assets.Photos.Cutouts.Count > 0 && rng.Chance(0.2)) assets.Photos.Cutouts.Place(canvas, frame, rng, 0.2, 0.45);
 
         var portrait = device is "phone" ? rng.Chance(0.75) : device == "tablet" && rng.Chance(0.5);
         var aspect = device switch
@@ -50,7 +50,7 @@ internal static class DisplayScene
         var quad = pose.Corners();
         cues.Perspective = Math.Round(CameraPose.Keystone(quad), 3);
 
-        if (device != "closeup") Body(canvas, pose, device, aspect, rng);
+        if (device != "closeup") Body(canvas, pose, device, aspect, rng, assets.Fonts);
 
         // A distant display is drawn at Supersample times the sensor resolution with its own pitch there; the pitch in
         // sensor pixels is that divided by Supersample: 0.15-0.6, as a phone's whole-screen photo saved at a few hundred
@@ -78,9 +78,9 @@ internal static class DisplayScene
         // Aliasing is strongest when the sub-pixel period is near the sensor's sampling period.
         var moire = Math.Exp(-Math.Pow(Math.Log(subpixelPitch / 0.9), 2) / 0.6);
 
-        var kind = ScreenContent.PickKind(rng, photos.Count > 0);
+        var kind = ScreenContent.PickKind(rng, assets.Photos.Count > 0);
         cues.Content = kind;
-        using var content = ScreenContent.Render(kind, displayW, displayH, rng.Fork(), photos);
+        using var content = ScreenContent.Render(kind, displayW, displayH, rng.Fork(), assets);
         var layout = rng.Pick(SubpixelDisplay.Layouts);
         cues.Layout = layout;
         using var panel = new SubpixelDisplay(content, layout, rng);
@@ -202,15 +202,15 @@ internal static class DisplayScene
     }
 
     /// <summary>What surrounds the device: a room, a desk, a wall, or darkness.</summary>
-    private static string Room(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, PhotoLibrary photos)
+    private static string Room(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, SceneAssets assets)
     {
         switch (rng.Weighted([2, 3, 1.6]))
         {
             case 0:
-                Scenes.Draw(canvas, frame, rng.Chance(0.6) ? "room" : "outdoor", rng, photos);
+                Scenes.Draw(canvas, frame, rng.Chance(0.6) ? "room" : "outdoor", rng, assets);
                 return "room";
             case 1:
-                return Surfaces.Draw(canvas, frame, rng, photos, sensor);
+                return Surfaces.Draw(canvas, frame, rng, assets.Photos, sensor);
             default:
                 canvas.DrawColor(Palette.Gray(rng.Int(5, 40)));
                 return "dark";
@@ -227,7 +227,7 @@ internal static class DisplayScene
     }
 
     /// <summary>The device around the panel: bezel, laptop deck, monitor stand.</summary>
-    private static void Body(SKCanvas canvas, CameraPose pose, string device, float aspect, SampleRandom rng)
+    private static void Body(SKCanvas canvas, CameraPose pose, string device, float aspect, SampleRandom rng, FontCatalog fonts)
     {
         var bezel = device switch
         {
@@ -292,7 +292,7 @@ internal static class DisplayScene
         {
             // Brand mark on the chin.
             var at = pose.Project(0.5f, 1 + (bezel / 2 + chin / 2) / aspect);
-            using var font = new SKFont(rng.Pick(FontCatalog.Text), Math.Max(4, SKPoint.Distance(pose.Project(0, 1), pose.Project(1, 1)) * 0.03f));
+            using var font = new SKFont(rng.Pick(fonts.TextFaces), Math.Max(4, SKPoint.Distance(pose.Project(0, 1), pose.Project(1, 1)) * 0.03f));
             using var ink = new SKPaint { Color = Palette.Scale(color, color.Red > 100 ? 0.6 : 3), IsAntialias = true };
             canvas.DrawText(TextSource.Caps(rng, 1), at.X, at.Y + font.Size * 0.35f, SKTextAlign.Center, font, ink);
         }

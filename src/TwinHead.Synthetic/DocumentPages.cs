@@ -23,13 +23,13 @@ internal static class DocumentPages
 
     public static string PickLayout(SampleRandom rng) => Layouts[rng.Weighted([2, 2, 3, 2, 0.8, 1.5, 1.2, 1.5, 0.6])];
 
-    /// <summary>Renders a page <paramref name="width"/> pixels wide in the given layout.</summary>
-    public static SKBitmap Render(string layout, float aspect, int width, SampleRandom rng)
+    /// <summary>Renders a page <paramref name="width"/> pixels wide in the given layout, with faces from <paramref name="fonts"/>.</summary>
+    public static SKBitmap Render(string layout, float aspect, int width, SampleRandom rng, FontCatalog fonts)
     {
         var height = Math.Max(16, (int)(width * aspect));
         var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         using var canvas = new SKCanvas(bitmap);
-        var page = new PageContext(canvas, width, height, rng);
+        var page = new PageContext(canvas, width, height, rng, fonts);
         Paper(page, layout, bitmap);
         switch (layout)
         {
@@ -48,14 +48,15 @@ internal static class DocumentPages
         return bitmap;
     }
 
-    private sealed class PageContext(SKCanvas canvas, int width, int height, SampleRandom rng)
+    private sealed class PageContext(SKCanvas canvas, int width, int height, SampleRandom rng, FontCatalog fonts)
     {
         public SKCanvas Canvas { get; } = canvas;
         public float W { get; } = width;
         public float H { get; } = height;
         public SampleRandom Rng { get; } = rng;
+        public FontCatalog Fonts { get; } = fonts;
         public SKColor Ink { get; set; } = Palette.Gray(25);
-        public SKTypeface Face { get; set; } = rng.Pick(FontCatalog.Text);
+        public SKTypeface Face { get; set; } = rng.Pick(fonts.TextFaces);
 
         /// <summary>Draws one line of text clipped to <paramref name="maxWidth"/>; returns its drawn width.</summary>
         public float Text(string text, float x, float y, float size, SKColor? color = null, SKTypeface? face = null, SKTextAlign align = SKTextAlign.Left, float maxWidth = float.MaxValue)
@@ -146,7 +147,7 @@ internal static class DocumentPages
         p.Ink = Palette.Ink(rng);
         if (layout == "receipt")
         {
-            p.Face = rng.Pick(FontCatalog.Mono);
+            p.Face = rng.Pick(p.Fonts.MonoFaces);
             p.Ink = Palette.Gray(rng.Int(20, 90));
         }
     }
@@ -177,7 +178,7 @@ internal static class DocumentPages
         }
         var letters = TextSource.Caps(rng, 1);
         p.Text(letters[..Math.Min(2, letters.Length)], x + size / 2, y + size * 0.68f, size * 0.5f, SKColors.White, align: SKTextAlign.Center);
-        p.Text(TextSource.Caps(rng, rng.Int(1, 2)), x + size * 1.25f, y + size * 0.7f, size * 0.55f, Palette.Scale(paint.Color, 0.7), rng.Pick(FontCatalog.Text));
+        p.Text(TextSource.Caps(rng, rng.Int(1, 2)), x + size * 1.25f, y + size * 0.7f, size * 0.55f, Palette.Scale(paint.Color, 0.7), rng.Pick(p.Fonts.TextFaces));
     }
 
     private static void Signature(PageContext p, float x, float y, float width)
@@ -331,7 +332,7 @@ internal static class DocumentPages
         var m = p.W * rng.Range(0.06, 0.1);
         var size = p.W * rng.Range(0.045, 0.065);
         var y = m + size * 1.5f;
-        p.Text(TextSource.Shop(rng), p.W / 2, y, size * rng.Range(1.2, 1.8), align: SKTextAlign.Center, face: rng.Chance(0.5) ? rng.Pick(FontCatalog.Text) : null);
+        p.Text(TextSource.Shop(rng), p.W / 2, y, size * rng.Range(1.2, 1.8), align: SKTextAlign.Center, face: rng.Chance(0.5) ? rng.Pick(p.Fonts.TextFaces) : null);
         y += size * 1.8f;
         for (var i = 0; i < rng.Int(2, 4); i++, y += size * 1.25f) p.Text(TextSource.Sentence(rng, rng.Int(2, 4)).TrimEnd('.').ToUpperInvariant(), p.W / 2, y, size * 0.85f, align: SKTextAlign.Center, maxWidth: p.W - 2 * m);
         p.Text(TextSource.Date(rng) + "  " + rng.Int(7, 22) + ":" + rng.Int(10, 59), m, y, size * 0.85f);
@@ -447,7 +448,7 @@ internal static class DocumentPages
     private static void Book(PageContext p)
     {
         var rng = p.Rng;
-        p.Face = FontCatalog.Text.FirstOrDefault(f => f.FamilyName.Contains("Serif", StringComparison.Ordinal) && !f.FamilyName.Contains("Sans", StringComparison.Ordinal)) is { } serif && rng.Chance(0.6) ? serif : p.Face;
+        p.Face = p.Fonts.TextFaces.FirstOrDefault(f => f.FamilyName.Contains("Serif", StringComparison.Ordinal) && !f.FamilyName.Contains("Sans", StringComparison.Ordinal)) is { } serif && rng.Chance(0.6) ? serif : p.Face;
         var m = p.W * rng.Range(0.08, 0.12);
         var size = p.W * rng.Range(0.02, 0.03);
         var y = m + size;
@@ -484,7 +485,7 @@ internal static class DocumentPages
             if (rng.Chance(0.6)) p.Rule(m * 1.2f, 0, m * 1.2f, p.H, 0.8f, Palette.Rgb(220, 100, 110, 170));
         }
         var pen = rng.Chance(0.5) ? Palette.Rgb(rng.Int(10, 40), rng.Int(30, 60), rng.Int(120, 180)) : rng.Chance(0.7) ? Palette.Gray(rng.Int(15, 60)) : Palette.Random(rng, 0.3, 0.6, 0.6, 1);
-        var handFace = FontCatalog.Handwriting.Count > 0 && rng.Chance(0.6) ? rng.Pick(FontCatalog.Handwriting) : null;
+        var handFace = p.Fonts.HandFaces.Count > 0 && rng.Chance(0.6) ? rng.Pick(p.Fonts.HandFaces) : null;
         var y0 = m * 1.5f - lineGap * 0.2f + (lined ? 0 : lineGap);
         var lines = (int)((p.H - y0 - m) / lineGap);
         for (var i = 0; i < lines; i++)

@@ -3,10 +3,10 @@ using SkiaSharp;
 namespace TwinHead.Synthetic;
 
 /// <summary>
-/// The typefaces the generator draws text with, split into text, monospace and handwriting-like faces. Only font files
-/// from <see cref="DebianFontSources.KnownFolders"/> are used, loaded directly (the self-contained Linux native build of
-/// SkiaSharp has no fontconfig), so the same packages give the same faces on every machine. Without any usable font
-/// the default typeface is used.
+/// The typefaces the generator draws text with, split into text, monospace and handwriting-like faces. By default only
+/// font files from <see cref="DebianFontSources.KnownFolders"/> are used, loaded directly (the self-contained Linux native
+/// build of SkiaSharp has no fontconfig), so the same packages give the same faces on every machine; a dataset's options
+/// may name other folders instead. Without any usable font the default typeface is used.
 /// </summary>
 internal sealed class FontCatalog
 {
@@ -24,15 +24,6 @@ internal sealed class FontCatalog
 
     /// <summary>The catalogue of the known Debian font folders on this machine.</summary>
     public static FontCatalog Default => DefaultCatalog.Value;
-
-    /// <summary>Faces for body text and headings, from the default catalogue.</summary>
-    public static IReadOnlyList<SKTypeface> Text => Default.TextFaces;
-
-    /// <summary>Monospace-looking faces for receipts and code; the text faces when none is installed.</summary>
-    public static IReadOnlyList<SKTypeface> Mono => Default.MonoFaces;
-
-    /// <summary>Script and casual faces that pass for handwriting; may be empty (pen strokes are drawn instead).</summary>
-    public static IReadOnlyList<SKTypeface> Handwriting => Default.HandFaces;
 
     /// <summary>Faces for body text and headings.</summary>
     public IReadOnlyList<SKTypeface> TextFaces { get; }

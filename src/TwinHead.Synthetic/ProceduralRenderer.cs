@@ -9,7 +9,7 @@ namespace TwinHead.Synthetic;
 /// </summary>
 internal static class ProceduralRenderer
 {
-    public static SKBitmap Render(DocumentClass label, SampleRandom rng, int width, int height, SampleCues cues)
+    public static SKBitmap Render(DocumentClass label, SampleRandom rng, int width, int height, FontCatalog fonts, SampleCues cues)
     {
         var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         using var canvas = new SKCanvas(bitmap);
@@ -24,7 +24,7 @@ internal static class ProceduralRenderer
         switch (label)
         {
             case DocumentClass.Document:
-                DrawSheet(canvas, rng, scale, cues);
+                DrawSheet(canvas, rng, scale, fonts, cues);
                 break;
             case DocumentClass.Screen:
                 DrawScreen(canvas, rng, scale, cues);
@@ -36,7 +36,7 @@ internal static class ProceduralRenderer
         return bitmap;
     }
 
-    private static void DrawSheet(SKCanvas canvas, SampleRandom rng, float scale, SampleCues cues)
+    private static void DrawSheet(SKCanvas canvas, SampleRandom rng, float scale, FontCatalog fonts, SampleCues cues)
     {
         var receipt = rng.Chance(0.3);
         cues.Layout = receipt ? "receipt" : "page";
@@ -46,7 +46,7 @@ internal static class ProceduralRenderer
         using var paper = new SKPaint { Color = new SKColor((byte)rng.Int(225, 255), (byte)rng.Int(225, 255), (byte)rng.Int(215, 250)), IsAntialias = true };
         canvas.DrawRect(rect, paper);
         using var ink = new SKPaint { Color = new SKColor(20, 20, 30), IsAntialias = true };
-        using var font = new SKFont(rng.Pick(receipt ? FontCatalog.Mono : FontCatalog.Text), h * rng.Range(0.025f, 0.04f));
+        using var font = new SKFont(rng.Pick(receipt ? fonts.MonoFaces : fonts.TextFaces), h * rng.Range(0.025f, 0.04f));
         var y = rect.Top + h * 0.08f;
         var margin = w * 0.1f;
         while (y < rect.Bottom - h * 0.06f)

@@ -13,7 +13,7 @@ internal static class RealisticRenderer
     /// <summary>Sensor pixels per output pixel: the scene is built larger, as a phone sensor is, then downscaled.</summary>
     internal const float SensorScale = 1.25f;
 
-    public static SKBitmap Render(DocumentClass label, SampleRandom rng, int width, int height, PhotoLibrary photos, SampleCues cues, bool distantDisplays)
+    public static SKBitmap Render(DocumentClass label, SampleRandom rng, int width, int height, SceneAssets assets, SampleCues cues, bool distantDisplays)
     {
         var sw = Math.Max(16, (int)(width * SensorScale));
         var sh = Math.Max(16, (int)(height * SensorScale));
@@ -23,9 +23,9 @@ internal static class RealisticRenderer
             var frame = new SKRect(0, 0, sw, sh);
             switch (label)
             {
-                case DocumentClass.Document: PaperScene.Draw(canvas, sensor, frame, rng.Fork(), photos, cues); break;
-                case DocumentClass.Screen: DisplayScene.Draw(canvas, sensor, frame, rng.Fork(), photos, cues, distantDisplays); break;
-                default: SubjectScene.Draw(canvas, sensor, frame, rng.Fork(), photos, cues); break;
+                case DocumentClass.Document: PaperScene.Draw(canvas, sensor, frame, rng.Fork(), assets, cues); break;
+                case DocumentClass.Screen: DisplayScene.Draw(canvas, sensor, frame, rng.Fork(), assets, cues, distantDisplays); break;
+                default: SubjectScene.Draw(canvas, sensor, frame, rng.Fork(), assets, cues); break;
             }
         }
         return CameraModel.Develop(sensor, width, height, rng.Fork(), cues);
@@ -35,9 +35,9 @@ internal static class RealisticRenderer
 /// <summary>Photographed paper: a page with perspective, bends and folds, lying on a surface or held in a hand, unevenly lit.</summary>
 internal static class PaperScene
 {
-    public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
+    public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, SceneAssets assets, SampleCues cues)
     {
-        cues.Background = Surfaces.Draw(canvas, frame, rng, photos, sensor);
+        cues.Background = Surfaces.Draw(canvas, frame, rng, assets.Photos, sensor);
         if (rng.Chance(0.5))
         {
             // A brightly lit desk: without it, exposing for the white page would leave every background dark,
@@ -57,7 +57,7 @@ internal static class PaperScene
             frame.MidX + rng.Range(-0.12, 0.12) * frame.Width, frame.MidY + rng.Range(-0.12, 0.12) * frame.Height,
             scale, rng.Range(-25, 25), rng.Range(-35, 35), rng.Chance(0.7) ? rng.Range(-12, 12) : rng.Range(-90, 90), rng.Range(1.4, 6));
         var textureWidth = (int)Math.Clamp(scale * 0.9f, 120, 800);
-        using var page = DocumentPages.Render(layout, aspect, textureWidth, rng.Fork());
+        using var page = DocumentPages.Render(layout, aspect, textureWidth, rng.Fork(), assets.Fonts);
 
         var bend = PageBend.Pick(rng, layout);
         cues.Content = bend.Kind;
@@ -72,7 +72,7 @@ internal static class PaperScene
         cues.Device = held ? "hand" : "none";
         if (rng.Chance(0.35)) Props.Scatter(canvas, frame, rng);
         // Objects beside the page too, so that an object in view never tells "not a document".
-        if (photos.Cutouts.Count > 0 && rng.Chance(0.2)) photos.Cutouts.Place(canvas, frame, rng, 0.2, 0.45);
+        if (assets.Photos.Cutouts.Count > 0 && rng.Chance(0.2)) assets.Photos.Cutouts.Place(canvas, frame, rng, 0.2, 0.45);
         cues.Lighting = Lighting.Apply(canvas, frame, rng);
     }
 
@@ -336,22 +336,22 @@ internal static class Lighting
 /// <summary>Everyday subjects photographed directly: real photos when available, otherwise synthetic scenes.</summary>
 internal static class SubjectScene
 {
-    public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, PhotoLibrary photos, SampleCues cues)
+    public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, SceneAssets assets, SampleCues cues)
     {
-        var usePhoto = photos.Count > 0 && rng.Chance(0.35);
-        if (!usePhoto && photos.Cutouts.Count > 0 && rng.Chance(0.35))
+        var usePhoto = assets.Photos.Count > 0 && rng.Chance(0.35);
+        if (!usePhoto && assets.Photos.Cutouts.Count > 0 && rng.Chance(0.35))
         {
             // Photographed objects on a table, a floor or in front of a scene, as most real "other" photos are.
             cues.Layout = "objects";
-            cues.Background = photos.Count == 0 || rng.Chance(0.7) ? Surfaces.Draw(canvas, frame, rng, photos, sensor) : "photo";
-            if (cues.Background == "photo" && photos.PickDetailed(rng) is { } backdrop) PhotoPlacement.DrawCover(canvas, backdrop, frame, rng, null, 1, 1.5);
+            cues.Background = assets.Photos.Count == 0 || rng.Chance(0.7) ? Surfaces.Draw(canvas, frame, rng, assets.Photos, sensor) : "photo";
+            if (cues.Background == "photo" && assets.Photos.PickDetailed(rng) is { } backdrop) PhotoPlacement.DrawCover(canvas, backdrop, frame, rng, null, 1, 1.5);
             var count = rng.Weighted([3, 1.5, 0.7]) + 1;
-            for (var k = 0; k < count; k++) photos.Cutouts.Place(canvas, frame, rng, count == 1 ? 0.55 : 0.3, count == 1 ? 0.95 : 0.6);
+            for (var k = 0; k < count; k++) assets.Photos.Cutouts.Place(canvas, frame, rng, count == 1 ? 0.55 : 0.3, count == 1 ? 0.95 : 0.6);
         }
         else if (usePhoto)
         {
             cues.Layout = "photo";
-            var photo = photos.PickDetailed(rng);
+            var photo = assets.Photos.PickDetailed(rng);
             if (photo is not null) PhotoPlacement.DrawCover(canvas, photo, frame, rng, null, 1, 1.5);
             cues.Background = "photo";
         }
@@ -370,7 +370,7 @@ internal static class SubjectScene
             canvas.RotateDegrees(tilt, frame.MidX, frame.MidY);
             var grow = 1.15f;
             var r = new SKRect(frame.MidX - frame.Width * grow / 2, frame.MidY - frame.Height * grow / 2, frame.MidX + frame.Width * grow / 2, frame.MidY + frame.Height * grow / 2);
-            Scenes.Draw(canvas, r, kind, rng, photos);
+            Scenes.Draw(canvas, r, kind, rng, assets);
             canvas.Restore();
             // Real surfaces are never flat colour: fine texture (fabric, plaster, grain, foliage) over the drawing.
             // Drawn after the tilted, muted layer (black darkening is unchanged by desaturation; the texture has no

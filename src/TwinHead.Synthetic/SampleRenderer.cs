@@ -7,7 +7,7 @@ namespace TwinHead.Synthetic;
 internal static class SampleRenderer
 {
     public static (SKBitmap Bitmap, SampleCues Cues) Render(DocumentClass label, ulong seed, int width, int height,
-        GeneratorVersion version, PhotoLibrary photos, int jpegQualityMin, int jpegQualityMax)
+        GeneratorVersion version, SceneAssets assets, int jpegQualityMin, int jpegQualityMax)
     {
         var rng = new SampleRandom(seed);
         // The JPEG quality comes from its own stream and the same range for every class, so it cannot hint at the label.
@@ -15,8 +15,8 @@ internal static class SampleRenderer
         // Version 3 frames like a phone camera, from a stream of its own for the same reason.
         if (version == GeneratorVersion.Photographic) (width, height) = PhoneFrame(rng.Fork(), Math.Max(width, height));
         var bitmap = version == GeneratorVersion.Procedural
-            ? ProceduralRenderer.Render(label, rng, width, height, cues)
-            : RealisticRenderer.Render(label, rng, width, height, photos, cues, distantDisplays: version == GeneratorVersion.Photographic);
+            ? ProceduralRenderer.Render(label, rng, width, height, assets.Fonts, cues)
+            : RealisticRenderer.Render(label, rng, width, height, assets, cues, distantDisplays: version == GeneratorVersion.Photographic);
         return (bitmap, cues);
     }
 

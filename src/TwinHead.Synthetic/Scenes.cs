@@ -13,26 +13,26 @@ internal static class Scenes
 
     public static string PickKind(SampleRandom rng) => Kinds[rng.Weighted([2.5, 1.2, 1.5, 1.5, 1, 0.8, 0.8, 0.8, 0.5, 1.2])];
 
-    public static void Draw(SKCanvas c, SKRect r, string kind, SampleRandom rng, PhotoLibrary photos)
+    public static void Draw(SKCanvas c, SKRect r, string kind, SampleRandom rng, SceneAssets assets)
     {
         switch (kind)
         {
-            case "products": Products(c, r, rng, photos); break;
-            case "food": Food(c, r, rng, photos); break;
+            case "products": Products(c, r, rng, assets); break;
+            case "food": Food(c, r, rng, assets); break;
             case "room": Room(c, r, rng); break;
             case "outdoor": Outdoor(c, r, rng); break;
-            case "people": People(c, r, rng, photos); break;
-            case "keyboard": Keyboard(c, r, rng); break;
-            case "flyer": Flyer(c, r, rng, photos); break;
-            case "packaging": Packaging(c, r, rng, photos); break;
-            case "shelf": Shelf(c, r, rng); break;
-            default: BlankPaper(c, r, rng, photos); break;
+            case "people": People(c, r, rng, assets); break;
+            case "keyboard": Keyboard(c, r, rng, assets.Fonts); break;
+            case "flyer": Flyer(c, r, rng, assets); break;
+            case "packaging": Packaging(c, r, rng, assets); break;
+            case "shelf": Shelf(c, r, rng, assets.Fonts); break;
+            default: BlankPaper(c, r, rng, assets); break;
         }
     }
 
-    private static void Products(SKCanvas c, SKRect r, SampleRandom rng, PhotoLibrary photos)
+    private static void Products(SKCanvas c, SKRect r, SampleRandom rng, SceneAssets assets)
     {
-        Surfaces.Draw(c, r, rng, photos);
+        Surfaces.Draw(c, r, rng, assets.Photos);
         var n = rng.Int(1, 4);
         var unit = Math.Min(r.Width, r.Height);
         for (var i = 0; i < n; i++)
@@ -42,10 +42,10 @@ internal static class Scenes
             var bottom = r.Top + rng.Range(0.6, 1.0) * r.Height;
             switch (rng.Int(0, 3))
             {
-                case 0: Can(c, x, bottom, w, rng); break;
-                case 1: Bottle(c, x, bottom, w, rng); break;
-                case 2: ChipBag(c, x, bottom, w * 1.6f, rng); break;
-                default: Box(c, x, bottom, w * 1.5f, rng); break;
+                case 0: Can(c, x, bottom, w, rng, assets.Fonts); break;
+                case 1: Bottle(c, x, bottom, w, rng, assets.Fonts); break;
+                case 2: ChipBag(c, x, bottom, w * 1.6f, rng, assets.Fonts); break;
+                default: Box(c, x, bottom, w * 1.5f, rng, assets.Fonts); break;
             }
         }
     }
@@ -64,12 +64,12 @@ internal static class Scenes
         c.DrawOval(x + w * 0.1f, bottom, w * 0.65f, w * 0.12f, shadow);
     }
 
-    private static void Label(SKCanvas c, SKRect area, SampleRandom rng, SKColor background)
+    private static void Label(SKCanvas c, SKRect area, SampleRandom rng, FontCatalog fonts, SKColor background)
     {
         using var paint = new SKPaint { Color = background, IsAntialias = true };
         c.DrawRect(area, paint);
         var ink = background.Red + background.Green + background.Blue > 380 ? Palette.Random(rng, 0.1, 0.5, 0.5, 1) : SKColors.White;
-        using var font = new SKFont(rng.Pick(FontCatalog.Text), area.Height * rng.Range(0.18, 0.35));
+        using var font = new SKFont(rng.Pick(fonts.TextFaces), area.Height * rng.Range(0.18, 0.35));
         using var text = new SKPaint { Color = ink, IsAntialias = true };
         var word = TextSource.Caps(rng, 1);
         var scale = Math.Min(1, area.Width * 0.9f / Math.Max(1, font.MeasureText(word)));
@@ -82,12 +82,12 @@ internal static class Scenes
         }
     }
 
-    private static void Can(SKCanvas c, float x, float bottom, float w, SampleRandom rng)
+    private static void Can(SKCanvas c, float x, float bottom, float w, SampleRandom rng, FontCatalog fonts)
     {
         var h = w * rng.Range(1.4, 2.0);
         var body = new SKRect(x - w / 2, bottom - h, x + w / 2, bottom);
         Shadow(c, x, bottom, w);
-        Label(c, body, rng, Palette.Random(rng, 0.3, 1, 0.4, 1));
+        Label(c, body, rng, fonts, Palette.Random(rng, 0.3, 1, 0.4, 1));
         using var metal = new SKPaint { Color = Palette.Gray(rng.Int(150, 210)), IsAntialias = true };
         c.DrawOval(x, body.Top, w / 2, w * 0.1f, metal);
         c.DrawRect(body.Left, body.Bottom - h * 0.04f, w, h * 0.04f, metal);
@@ -95,7 +95,7 @@ internal static class Scenes
         c.DrawRect(body, shade);
     }
 
-    private static void Bottle(SKCanvas c, float x, float bottom, float w, SampleRandom rng)
+    private static void Bottle(SKCanvas c, float x, float bottom, float w, SampleRandom rng, FontCatalog fonts)
     {
         var h = w * rng.Range(2.2, 3.2);
         Shadow(c, x, bottom, w);
@@ -113,14 +113,14 @@ internal static class Scenes
         var glass = rng.Chance(0.5) ? Palette.Hsv(rng.Range(80, 150), 0.6, rng.Range(0.2, 0.5), 220) : Palette.Hsv(rng.Range(0, 360), rng.Range(0.2, 0.9), rng.Range(0.3, 0.95), 235);
         using var paint = new SKPaint { Color = glass, IsAntialias = true };
         c.DrawPath(builder, paint);
-        Label(c, new SKRect(x - w / 2, bottom - h * 0.5f, x + w / 2, bottom - h * 0.15f), rng, Palette.Random(rng, 0.5, 1, 0, 0.8));
+        Label(c, new SKRect(x - w / 2, bottom - h * 0.5f, x + w / 2, bottom - h * 0.15f), rng, fonts, Palette.Random(rng, 0.5, 1, 0, 0.8));
         using var cap = new SKPaint { Color = Palette.Random(rng, 0.2, 0.9, 0.3, 1), IsAntialias = true };
         c.DrawRect(x - neck * 1.1f, bottom - h - w * 0.08f, neck * 2.2f, w * 0.15f, cap);
         using var shade = new SKPaint { Shader = CylinderShade(x - w / 2, x + w / 2) };
         c.DrawPath(builder, shade);
     }
 
-    private static void ChipBag(SKCanvas c, float x, float bottom, float w, SampleRandom rng)
+    private static void ChipBag(SKCanvas c, float x, float bottom, float w, SampleRandom rng, FontCatalog fonts)
     {
         var h = w * rng.Range(1.1, 1.5);
         Shadow(c, x, bottom, w);
@@ -138,7 +138,7 @@ internal static class Scenes
         c.DrawPath(path, paint);
         c.Save();
         c.ClipPath(path, antialias: true);
-        Label(c, new SKRect(l + w * 0.1f, t + h * 0.15f, rr - w * 0.1f, t + h * 0.45f), rng, Palette.Random(rng, 0.6, 1, 0.2, 1));
+        Label(c, new SKRect(l + w * 0.1f, t + h * 0.15f, rr - w * 0.1f, t + h * 0.45f), rng, fonts, Palette.Random(rng, 0.6, 1, 0.2, 1));
         using var food = new SKPaint { Color = Palette.Hsv(rng.Range(25, 50), 0.7, 0.85), IsAntialias = true };
         for (var k = 0; k < 4; k++) c.DrawOval(x + rng.Range(-w * 0.3f, w * 0.3f), t + h * rng.Range(0.6, 0.85), w * 0.12f, w * 0.08f, food);
         // Crinkled foil: streaky highlights.
@@ -150,14 +150,14 @@ internal static class Scenes
         c.Restore();
     }
 
-    private static void Box(SKCanvas c, float x, float bottom, float w, SampleRandom rng)
+    private static void Box(SKCanvas c, float x, float bottom, float w, SampleRandom rng, FontCatalog fonts)
     {
         var h = w * rng.Range(0.6, 1.4);
         var depth = w * rng.Range(0.15, 0.35);
         Shadow(c, x + depth / 2, bottom, w + depth);
         var front = new SKRect(x - w / 2, bottom - h, x + w / 2, bottom);
         var color = Palette.Random(rng, 0.3, 1, 0.2, 1);
-        Label(c, front, rng, color);
+        Label(c, front, rng, fonts, color);
         using var side = new SKPathBuilder();
         side.MoveTo(front.Right, front.Top);
         side.LineTo(front.Right + depth, front.Top - depth * 0.6f);
@@ -177,14 +177,14 @@ internal static class Scenes
     }
 
     /// <summary>A shop shelf seen head-on: rows of packs, cans and bottles with printed labels and price tags.</summary>
-    private static void Shelf(SKCanvas c, SKRect r, SampleRandom rng)
+    private static void Shelf(SKCanvas c, SKRect r, SampleRandom rng, FontCatalog fonts)
     {
         c.DrawColor(Palette.Gray(rng.Int(30, 90)));
         var rows = rng.Int(2, 4);
         var rowH = r.Height / rows;
         using var board = new SKPaint { Color = Palette.Gray(rng.Int(150, 230)) };
         using var tag = new SKPaint { Color = rng.Chance(0.5) ? Palette.Rgb(250, 220, 60) : SKColors.White };
-        using var font = new SKFont(rng.Pick(FontCatalog.Text), rowH * 0.06f);
+        using var font = new SKFont(rng.Pick(fonts.TextFaces), rowH * 0.06f);
         using var ink = new SKPaint { Color = Palette.Gray(20), IsAntialias = true };
         for (var row = 0; row < rows; row++)
         {
@@ -198,8 +198,8 @@ internal static class Scenes
                 var repeat = rng.Int(1, 4);
                 for (var k = 0; k < repeat && x < r.Right; k++)
                 {
-                    if (rng.Chance(0.3)) Can(c, x + w / 2, bottom, w, rng);
-                    else Label(c, new SKRect(x, bottom - h, x + w * 0.95f, bottom), rng, color);
+                    if (rng.Chance(0.3)) Can(c, x + w / 2, bottom, w, rng, fonts);
+                    else Label(c, new SKRect(x, bottom - h, x + w * 0.95f, bottom), rng, fonts, color);
                     x += w;
                 }
             }
@@ -212,9 +212,9 @@ internal static class Scenes
         }
     }
 
-    private static void Food(SKCanvas c, SKRect r, SampleRandom rng, PhotoLibrary photos)
+    private static void Food(SKCanvas c, SKRect r, SampleRandom rng, SceneAssets assets)
     {
-        Surfaces.Draw(c, r, rng, photos);
+        Surfaces.Draw(c, r, rng, assets.Photos);
         var cx = r.MidX + rng.Range(-0.15, 0.15) * r.Width;
         var cy = r.MidY + rng.Range(-0.1, 0.1) * r.Height;
         var rad = Math.Min(r.Width, r.Height) * rng.Range(0.3, 0.48);
@@ -361,7 +361,7 @@ internal static class Scenes
         }
     }
 
-    private static void People(SKCanvas c, SKRect r, SampleRandom rng, PhotoLibrary photos)
+    private static void People(SKCanvas c, SKRect r, SampleRandom rng, SceneAssets assets)
     {
         if (rng.Chance(0.5)) Room(c, r, rng); else Outdoor(c, r, rng);
         var n = rng.Int(1, 3);
@@ -388,7 +388,7 @@ internal static class Scenes
         }
     }
 
-    private static void Keyboard(SKCanvas c, SKRect r, SampleRandom rng)
+    private static void Keyboard(SKCanvas c, SKRect r, SampleRandom rng, FontCatalog fonts)
     {
         Surfaces.Draw(c, r, rng.Chance(0.5) ? "desk" : "wood", rng, PhotoLibrary.Empty);
         var dark = rng.Chance(0.6);
@@ -400,7 +400,7 @@ internal static class Scenes
         var kw = body.Width / cols;
         var kh = body.Height / rows;
         using var key = new SKPaint { Color = dark ? Palette.Gray(rng.Int(35, 70)) : Palette.Gray(rng.Int(235, 252)), IsAntialias = true };
-        using var font = new SKFont(rng.Pick(FontCatalog.Text), kh * 0.3f);
+        using var font = new SKFont(rng.Pick(fonts.TextFaces), kh * 0.3f);
         using var label = new SKPaint { Color = dark ? Palette.Gray(220) : Palette.Gray(40), IsAntialias = true };
         const string letters = "QWERTYUIOPASDFGHJKLZXCVBNM1234567890";
         for (var row = 0; row < rows; row++)
@@ -417,14 +417,14 @@ internal static class Scenes
         }
     }
 
-    private static void Flyer(SKCanvas c, SKRect r, SampleRandom rng, PhotoLibrary photos)
+    private static void Flyer(SKCanvas c, SKRect r, SampleRandom rng, SceneAssets assets)
     {
         // Glossy marketing print: one big picture, huge headline, price burst; lots of text yet not a document.
         var bg = Palette.Random(rng, 0.4, 1, 0.4, 1);
         using (var background = new SKPaint { Color = bg }) c.DrawRect(r, background);
         var picture = new SKRect(r.Left, r.Top + r.Height * rng.Range(0.2, 0.35), r.Right, r.Top + r.Height * rng.Range(0.65, 0.8));
-        ContentPicture(c, picture, rng, photos);
-        using var font = new SKFont(rng.Pick(FontCatalog.Text), r.Height * rng.Range(0.09, 0.14)) { Embolden = true };
+        ContentPicture(c, picture, rng, assets);
+        using var font = new SKFont(rng.Pick(assets.Fonts.TextFaces), r.Height * rng.Range(0.09, 0.14)) { Embolden = true };
         using var ink = new SKPaint { Color = bg.Red + bg.Green + bg.Blue > 450 ? Palette.Gray(20) : SKColors.White, IsAntialias = true };
         c.DrawText(TextSource.Caps(rng, 1) + "!", r.MidX, r.Top + r.Height * 0.15f, SKTextAlign.Center, font, ink);
         using var burst = new SKPaint { Color = Palette.Rgb(230, 30, 40), IsAntialias = true };
@@ -434,25 +434,25 @@ internal static class Scenes
         using var price = new SKFont(font.Typeface, r.Width * 0.07f);
         using var white = new SKPaint { Color = SKColors.White, IsAntialias = true };
         c.DrawText(rng.Int(1, 99) + "%", bx, by + price.Size * 0.35f, SKTextAlign.Center, price, white);
-        using var small = new SKFont(rng.Pick(FontCatalog.Text), r.Height * 0.03f);
+        using var small = new SKFont(rng.Pick(assets.Fonts.TextFaces), r.Height * 0.03f);
         for (var y = picture.Bottom + r.Height * 0.08f; y < r.Bottom; y += small.Size * 1.4f)
         {
             c.DrawText(TextSource.Sentence(rng, rng.Int(3, 7)), r.Left + r.Width * 0.06f, y, SKTextAlign.Left, small, ink);
         }
     }
 
-    private static void Packaging(SKCanvas c, SKRect r, SampleRandom rng, PhotoLibrary photos)
+    private static void Packaging(SKCanvas c, SKRect r, SampleRandom rng, SceneAssets assets)
     {
         // A close-up of a box or bag face: brand, picture, nutrition-table-like text.
-        Surfaces.Draw(c, r, rng, photos);
+        Surfaces.Draw(c, r, rng, assets.Photos);
         var face = new SKRect(r.Left + r.Width * rng.Range(-0.1, 0.15), r.Top + r.Height * rng.Range(-0.1, 0.15), r.Right - r.Width * rng.Range(-0.1, 0.15), r.Bottom - r.Height * rng.Range(-0.1, 0.15));
         c.Save();
         c.RotateDegrees(rng.Range(-12, 12), r.MidX, r.MidY);
         var color = Palette.Random(rng, 0.4, 1, 0.5, 1);
-        Label(c, new SKRect(face.Left, face.Top, face.Right, face.Top + face.Height * 0.4f), rng, color);
+        Label(c, new SKRect(face.Left, face.Top, face.Right, face.Top + face.Height * 0.4f), rng, assets.Fonts, color);
         using (var lower = new SKPaint { Color = Palette.Scale(color, 0.9) }) c.DrawRect(new SKRect(face.Left, face.Top + face.Height * 0.4f, face.Right, face.Bottom), lower);
-        ContentPicture(c, new SKRect(face.Left + face.Width * 0.05f, face.Top + face.Height * 0.45f, face.MidX, face.Bottom - face.Height * 0.05f), rng, photos);
-        using var font = new SKFont(rng.Pick(FontCatalog.Text), face.Height * 0.03f);
+        ContentPicture(c, new SKRect(face.Left + face.Width * 0.05f, face.Top + face.Height * 0.45f, face.MidX, face.Bottom - face.Height * 0.05f), rng, assets);
+        using var font = new SKFont(rng.Pick(assets.Fonts.TextFaces), face.Height * 0.03f);
         using var ink = new SKPaint { Color = Palette.Gray(20), IsAntialias = true };
         for (var y = face.Top + face.Height * 0.5f; y < face.Bottom - font.Size; y += font.Size * 1.3f)
         {
@@ -462,9 +462,9 @@ internal static class Scenes
         c.Restore();
     }
 
-    private static void BlankPaper(SKCanvas c, SKRect r, SampleRandom rng, PhotoLibrary photos)
+    private static void BlankPaper(SKCanvas c, SKRect r, SampleRandom rng, SceneAssets assets)
     {
-        Surfaces.Draw(c, r, rng, photos);
+        Surfaces.Draw(c, r, rng, assets.Photos);
         c.Save();
         c.RotateDegrees(rng.Range(-30, 30), r.MidX, r.MidY);
         var w = r.Width * rng.Range(0.4, 0.8);
@@ -477,16 +477,16 @@ internal static class Scenes
     }
 
     /// <summary>A real photo when the library has one, otherwise a synthetic outdoor or room scene.</summary>
-    public static void ContentPicture(SKCanvas c, SKRect r, SampleRandom rng, PhotoLibrary photos)
+    public static void ContentPicture(SKCanvas c, SKRect r, SampleRandom rng, SceneAssets assets)
     {
-        var photo = photos.Pick(rng);
+        var photo = assets.Photos.Pick(rng);
         c.Save();
         c.ClipRect(r);
         if (photo is not null) PhotoPlacement.DrawCover(c, photo, r, rng);
         else if (rng.Chance(0.5)) Outdoor(c, r, rng);
-        else Products(c, r, rng, PhotoLibrary.Empty);
+        else Products(c, r, rng, assets.WithoutPhotos());
         // Shop and gallery pictures of things, as the other class's objects: a screen is told by the screen, not by what it shows.
-        if (photos.Cutouts.Count > 0 && rng.Chance(0.4)) photos.Cutouts.Place(c, r, rng, 0.5, 0.9);
+        if (assets.Photos.Cutouts.Count > 0 && rng.Chance(0.4)) assets.Photos.Cutouts.Place(c, r, rng, 0.5, 0.9);
         c.Restore();
     }
 }

@@ -13,7 +13,7 @@ internal static class ScreenContent
     public static string PickKind(SampleRandom rng, bool hasPhotos) =>
         Kinds[rng.Weighted([hasPhotos ? 3.0 : 0, hasPhotos ? 1.2 : 3, 1.6, 1.6, 0.9, 0.5, 0.4, 0.8, 0.7])];
 
-    public static SKBitmap Render(string kind, int width, int height, SampleRandom rng, PhotoLibrary photos)
+    public static SKBitmap Render(string kind, int width, int height, SampleRandom rng, SceneAssets assets)
     {
         var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         using var c = new SKCanvas(bitmap);
@@ -23,18 +23,18 @@ internal static class ScreenContent
         {
             case "photo":
             case "video":
-                Scenes.ContentPicture(c, r, rng, photos);
+                Scenes.ContentPicture(c, r, rng, assets);
                 if (kind == "video") VideoControls(c, r, rng);
                 break;
             case "scene":
-                Scenes.Draw(c, r, Scenes.PickKind(rng), rng, photos);
+                Scenes.Draw(c, r, Scenes.PickKind(rng), rng, assets);
                 break;
-            case "document": DocumentViewer(c, r, rng, dark); break;
-            case "web": Web(c, r, rng, photos, dark); break;
-            case "app": App(c, r, rng, photos, dark); break;
-            case "spreadsheet": Spreadsheet(c, r, rng); break;
-            case "code": Code(c, r, rng); break;
-            default: Gallery(c, r, rng, photos, dark); break;
+            case "document": DocumentViewer(c, r, rng, assets.Fonts, dark); break;
+            case "web": Web(c, r, rng, assets, dark); break;
+            case "app": App(c, r, rng, assets, dark); break;
+            case "spreadsheet": Spreadsheet(c, r, rng, assets); break;
+            case "code": Code(c, r, rng, assets); break;
+            default: Gallery(c, r, rng, assets, dark); break;
         }
         if (rng.Chance(0.4) && kind is not ("video" or "photo")) TaskBar(c, r, rng);
         return bitmap;
@@ -42,9 +42,9 @@ internal static class ScreenContent
 
     private static SKPaint Fill(SKColor color) => new() { Color = color, IsAntialias = true };
 
-    private static void Text(SKCanvas c, string text, float x, float y, float size, SKColor color, SKTextAlign align = SKTextAlign.Left, SKTypeface? face = null)
+    private static void Text(SKCanvas c, string text, float x, float y, float size, SKColor color, SKTypeface face, SKTextAlign align = SKTextAlign.Left)
     {
-        using var font = new SKFont(face ?? FontCatalog.Text[0], size) { Edging = SKFontEdging.SubpixelAntialias };
+        using var font = new SKFont(face, size) { Edging = SKFontEdging.SubpixelAntialias };
         using var paint = Fill(color);
         c.DrawText(text, x, y, align, font, paint);
     }
@@ -62,7 +62,7 @@ internal static class ScreenContent
         c.Restore();
     }
 
-    private static void DocumentViewer(SKCanvas c, SKRect r, SampleRandom rng, bool dark)
+    private static void DocumentViewer(SKCanvas c, SKRect r, SampleRandom rng, FontCatalog fonts, bool dark)
     {
         c.DrawColor(dark ? Palette.Gray(50) : Palette.Gray(rng.Int(200, 235)));
         var bar = r.Height * rng.Range(0.05, 0.09);
@@ -72,19 +72,19 @@ internal static class ScreenContent
         var pageH = (r.Height - bar) * rng.Range(0.9, 1.6);
         var pageW = Math.Min(r.Width * 0.95f, pageH / aspect);
         pageH = pageW * aspect;
-        using var page = DocumentPages.Render(layout, aspect, Math.Max(32, (int)pageW), rng);
+        using var page = DocumentPages.Render(layout, aspect, Math.Max(32, (int)pageW), rng, fonts);
         page.SetImmutable();
         using var image = SKImage.FromBitmap(page);
         var x = (r.Width - pageW) / 2;
         c.DrawImage(image, new SKRect(x, bar + r.Height * 0.03f, x + pageW, bar + r.Height * 0.03f + pageH), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
     }
 
-    private static void Web(SKCanvas c, SKRect r, SampleRandom rng, PhotoLibrary photos, bool dark)
+    private static void Web(SKCanvas c, SKRect r, SampleRandom rng, SceneAssets assets, bool dark)
     {
         var bg = dark ? Palette.Gray(rng.Int(15, 40)) : Palette.Gray(rng.Int(240, 255));
         var fg = dark ? Palette.Gray(220) : Palette.Gray(30);
         c.DrawColor(bg);
-        var face = rng.Pick(FontCatalog.Text);
+        var face = rng.Pick(assets.Fonts.TextFaces);
         var accent = Palette.Random(rng, 0.35, 0.8, 0.5, 1);
         var unit = r.Height / rng.Range(18, 32);
         // Browser chrome and site navigation.
@@ -97,7 +97,7 @@ internal static class ScreenContent
         if (rng.Chance(0.6))
         {
             var hero = new SKRect(0, y, r.Width, y + r.Height * rng.Range(0.25, 0.45));
-            Scenes.ContentPicture(c, hero, rng, photos);
+            Scenes.ContentPicture(c, hero, rng, assets);
             Text(c, TextSource.Caps(rng, 2), unit, hero.Bottom - unit, unit * 1.4f, SKColors.White, face: face);
             y = hero.Bottom + unit;
         }
@@ -110,7 +110,7 @@ internal static class ScreenContent
             {
                 var x = unit + k * (cardW + unit);
                 var pic = new SKRect(x, y, x + cardW, y + cardW * 0.7f);
-                Scenes.ContentPicture(c, pic, rng, photos);
+                Scenes.ContentPicture(c, pic, rng, assets);
                 Text(c, TextSource.Caps(rng, 2), x, pic.Bottom + unit * 0.9f, unit * 0.6f, fg, face: face);
                 Text(c, "$" + TextSource.Amount(rng, 300), x, pic.Bottom + unit * 1.8f, unit * 0.7f, accent, face: face);
             }
@@ -118,12 +118,12 @@ internal static class ScreenContent
         }
     }
 
-    private static void App(SKCanvas c, SKRect r, SampleRandom rng, PhotoLibrary photos, bool dark)
+    private static void App(SKCanvas c, SKRect r, SampleRandom rng, SceneAssets assets, bool dark)
     {
         var bg = dark ? Palette.Gray(rng.Int(10, 30)) : Palette.Gray(rng.Int(235, 252));
         var fg = dark ? Palette.Gray(230) : Palette.Gray(25);
         c.DrawColor(bg);
-        var face = rng.Pick(FontCatalog.Text);
+        var face = rng.Pick(assets.Fonts.TextFaces);
         var accent = Palette.Random(rng, 0.35, 0.85, 0.5, 1);
         var unit = r.Height / rng.Range(14, 24);
         using (var bar = Fill(accent)) c.DrawRect(0, 0, r.Width, unit * 1.8f, bar);
@@ -153,7 +153,7 @@ internal static class ScreenContent
                     using var path = clip.Snapshot();
                     c.ClipPath(path, antialias: true);
                 }
-                Scenes.ContentPicture(c, avatar, rng, photos);
+                Scenes.ContentPicture(c, avatar, rng, assets);
                 c.Restore();
                 Text(c, TextSource.Caps(rng, rng.Int(1, 3)), unit * 3, y + unit * 0.7f, unit * 0.7f, fg, face: face);
                 Text(c, TextSource.Sentence(rng, rng.Int(4, 9)), unit * 3, y + unit * 1.5f, unit * 0.55f, Palette.Gray(dark ? 150 : 110), face: face);
@@ -163,10 +163,10 @@ internal static class ScreenContent
         }
     }
 
-    private static void Spreadsheet(SKCanvas c, SKRect r, SampleRandom rng)
+    private static void Spreadsheet(SKCanvas c, SKRect r, SampleRandom rng, SceneAssets assets)
     {
         c.DrawColor(SKColors.White);
-        var face = rng.Pick(FontCatalog.Text);
+        var face = rng.Pick(assets.Fonts.TextFaces);
         var rowH = r.Height / rng.Range(18, 40);
         var colW = rowH * rng.Range(3.5, 6);
         using var header = Fill(Palette.Gray(235));
@@ -185,10 +185,10 @@ internal static class ScreenContent
         for (var x = rowH * 1.5f; x < r.Width; x += colW) c.DrawLine(x, rowH * 2.5f, x, r.Height, grid);
     }
 
-    private static void Code(SKCanvas c, SKRect r, SampleRandom rng)
+    private static void Code(SKCanvas c, SKRect r, SampleRandom rng, SceneAssets assets)
     {
         c.DrawColor(rng.Chance(0.7) ? Palette.Rgb(30, 30, 36) : Palette.Gray(250));
-        var face = rng.Pick(FontCatalog.Mono);
+        var face = rng.Pick(assets.Fonts.MonoFaces);
         var size = r.Height / rng.Range(25, 50);
         SKColor[] colors = [Palette.Rgb(200, 120, 220), Palette.Rgb(110, 180, 250), Palette.Rgb(220, 220, 170), Palette.Rgb(130, 200, 130), Palette.Gray(170)];
         using var sidebar = Fill(Palette.Rgb(40, 40, 48));
@@ -207,7 +207,7 @@ internal static class ScreenContent
         }
     }
 
-    private static void Gallery(SKCanvas c, SKRect r, SampleRandom rng, PhotoLibrary photos, bool dark)
+    private static void Gallery(SKCanvas c, SKRect r, SampleRandom rng, SceneAssets assets, bool dark)
     {
         c.DrawColor(dark ? Palette.Gray(15) : SKColors.White);
         var cols = rng.Int(2, 5);
@@ -215,7 +215,7 @@ internal static class ScreenContent
         var cell = (r.Width - gap * (cols + 1)) / cols;
         for (var y = gap; y < r.Height; y += cell + gap)
         {
-            for (var k = 0; k < cols; k++) Scenes.ContentPicture(c, new SKRect(gap + k * (cell + gap), y, gap + k * (cell + gap) + cell, y + cell), rng, photos);
+            for (var k = 0; k < cols; k++) Scenes.ContentPicture(c, new SKRect(gap + k * (cell + gap), y, gap + k * (cell + gap) + cell, y + cell), rng, assets);
         }
     }
 

@@ -40,6 +40,9 @@ public enum GeneratorVersion
 /// <param name="ObjectCutouts">Versions 2 and 3: place photographed objects (Debian's <c>tuxpaint-stamps-default</c>)
 /// into not-document scenes, screen pictures and beside pages and displays. Off by default: measured neutral to worse
 /// on real photos (docs/model-zoo.md).</param>
+/// <param name="FontDirectories">Folders of TrueType/OpenType files to draw all text with, instead of the Debian font
+/// packages' folders (<see cref="DebianFontSources.KnownFolders"/>); null means those. Name the Debian folders too to
+/// add fonts rather than replace them.</param>
 public sealed record SynthOptions(
     string OutputDirectory,
     int Count = 600,
@@ -54,7 +57,8 @@ public sealed record SynthOptions(
     int JpegQualityMax = 95,
     bool Overwrite = false,
     IReadOnlyList<string>? ExtraPhotoDirectories = null,
-    bool ObjectCutouts = false);
+    bool ObjectCutouts = false,
+    IReadOnlyList<string>? FontDirectories = null);
 
 /// <summary>What a generation run produced.</summary>
 /// <param name="Images">Number of images written.</param>

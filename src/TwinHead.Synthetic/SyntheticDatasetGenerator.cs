@@ -25,6 +25,7 @@ public sealed class SyntheticDatasetGenerator
     public const string SourcesTsvName = "sources.tsv";
 
     private readonly SynthOptions options;
+    private readonly Lazy<SceneAssets> assets;
 
     /// <summary>Creates a generator; the options are checked here, so bad values fail before any file is touched.</summary>
     public SyntheticDatasetGenerator(SynthOptions options)
@@ -32,6 +33,7 @@ public sealed class SyntheticDatasetGenerator
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
         this.options = options;
+        assets = new Lazy<SceneAssets>(() => Assets(options));
     }
 
     /// <summary>Generates the dataset. Reports the number of images finished so far to <paramref name="progress"/>.</summary>
@@ -40,10 +42,8 @@ public sealed class SyntheticDatasetGenerator
     {
         var stopwatch = Stopwatch.StartNew();
         var root = Path.GetFullPath(options.OutputDirectory);
+        var assets = this.assets.Value;
         PrepareOutputDirectory(root);
-        var photos = options.Version == GeneratorVersion.Procedural ? PhotoLibrary.Empty
-            : options.ExtraPhotoDirectories is { } folders ? PhotoLibrary.FromFolders(folders) : PhotoLibrary.Default;
-        if (options.ObjectCutouts && options.Version != GeneratorVersion.Procedural) photos = photos.WithCutouts(Synthetic.ObjectCutouts.Debian);
 
         var plan = Enumerable.Range(0, options.Count).Select(PlanItem).ToArray();
         var records = new string[options.Count][];
@@ -56,7 +56,7 @@ public sealed class SyntheticDatasetGenerator
         Parallel.For(0, options.Count, parallel, i =>
         {
             var item = plan[i];
-            var (bitmap, cues) = SampleRenderer.Render(item.Label, item.Seed, options.Width, options.Height, options.Version, photos,
+            var (bitmap, cues) = SampleRenderer.Render(item.Label, item.Seed, options.Width, options.Height, options.Version, assets,
                 options.JpegQualityMin, options.JpegQualityMax);
             using (bitmap)
             {
@@ -69,20 +69,62 @@ public sealed class SyntheticDatasetGenerator
 
         WriteGeneratorCsv(Path.Combine(root, GeneratorCsvName), records);
         WriteSplits(root, plan);
-        WriteSources(Path.Combine(root, SourcesTsvName), FontCatalog.Default.Files, photos);
+        WriteSources(Path.Combine(root, SourcesTsvName), assets.Fonts.Files, assets.Photos);
         var perClass = DocumentClasses.All.ToDictionary(c => c, c => plan.Count(p => p.Label == c));
-        return new SynthResult(options.Count, perClass, stopwatch.Elapsed, root, FontCatalog.Default.Files.Count, photos.Count);
+        return new SynthResult(options.Count, perClass, stopwatch.Elapsed, root, assets.Fonts.Files.Count, assets.Photos.Count);
     }
 
     /// <summary>
     /// Renders one image (without JPEG compression) deterministically from its seed, using the Debian packages' photos
-    /// installed on this machine for the photographic content.
+    /// and fonts installed on this machine.
     /// </summary>
     public static SKBitmap RenderSample(DocumentClass label, int seed, int width, int height, GeneratorVersion version)
     {
         if (width < 16 || height < 16) throw new ArgumentOutOfRangeException(nameof(width), $"image size {width}x{height} is below the 16x16 minimum");
-        var photos = version != GeneratorVersion.Procedural ? PhotoLibrary.Default : PhotoLibrary.Empty;
-        return SampleRenderer.Render(label, unchecked((ulong)seed), width, height, version, photos, 70, 95).Bitmap;
+        var assets = version != GeneratorVersion.Procedural ? SceneAssets.Default : SceneAssets.FontsOnly;
+        return SampleRenderer.Render(label, unchecked((ulong)seed), width, height, version, assets, 70, 95).Bitmap;
+    }
+
+    /// <summary>
+    /// Renders image <paramref name="seed"/> at this generator's options (version, size, photos, fonts, cutouts), without
+    /// JPEG compression: what the dataset's image with that seed looks like before it is saved.
+    /// </summary>
+    public SKBitmap RenderSample(DocumentClass label, int seed) =>
+        SampleRenderer.Render(label, unchecked((ulong)seed), options.Width, options.Height, options.Version, assets.Value,
+            options.JpegQualityMin, options.JpegQualityMax).Bitmap;
+
+    /// <summary>
+    /// The photos and fonts the options name, or the Debian packages' ones. A folder the user named that yields nothing
+    /// usable is an error naming it: a dataset silently drawn without the user's files would look like it had them.
+    /// </summary>
+    internal static SceneAssets Assets(SynthOptions o)
+    {
+        var fonts = FontCatalog.Default;
+        if (o.FontDirectories is { } fontFolders)
+        {
+            foreach (var folder in fontFolders.Where(f => DebianFontSources.FindFonts([f]).Count == 0))
+            {
+                throw new InvalidDataException($"font folder '{folder}' holds no TrueType or OpenType files (.ttf, .otf)");
+            }
+            fonts = FontCatalog.FromFiles(DebianFontSources.FindFonts(fontFolders));
+            if (fonts.Files.Count == 0)
+            {
+                throw new InvalidDataException(
+                    $"font folder(s) '{string.Join("', '", fontFolders)}': no font file there draws Latin text (symbol, math and emoji faces are skipped)");
+            }
+        }
+        if (o.Version == GeneratorVersion.Procedural) return new SceneAssets(PhotoLibrary.Empty, fonts);
+        var photos = PhotoLibrary.Default;
+        if (o.ExtraPhotoDirectories is { } photoFolders)
+        {
+            foreach (var folder in photoFolders.Where(f => PhotoLibrary.FindInFolders([f]).Count == 0))
+            {
+                throw new InvalidDataException($"photo folder '{folder}' holds no photos (.jpg, .jpeg, .png or .webp files of at least 20 kB)");
+            }
+            photos = PhotoLibrary.FromFolders(photoFolders);
+        }
+        if (o.ObjectCutouts) photos = photos.WithCutouts(Synthetic.ObjectCutouts.Debian);
+        return new SceneAssets(photos, fonts);
     }
 
     internal static byte[] JpegBytes(SKBitmap bitmap, int quality)
@@ -200,6 +242,14 @@ public sealed class SyntheticDatasetGenerator
             throw new ArgumentOutOfRangeException(nameof(o.JpegQualityMin), $"JPEG quality range {o.JpegQualityMin}..{o.JpegQualityMax} must lie within 1..100 with min <= max.");
         }
         if (!Enum.IsDefined(o.Version)) throw new ArgumentOutOfRangeException(nameof(o.Version), o.Version, "unknown generator version");
+        foreach (var folder in (o.FontDirectories ?? []).Where(f => !Directory.Exists(f)))
+        {
+            throw new DirectoryNotFoundException($"font folder '{folder}' does not exist");
+        }
+        foreach (var folder in (o.ExtraPhotoDirectories ?? []).Where(f => !Directory.Exists(f)))
+        {
+            throw new DirectoryNotFoundException($"photo folder '{folder}' does not exist");
+        }
         if (o.ObjectCutouts && o.Version != GeneratorVersion.Procedural && Synthetic.ObjectCutouts.Debian.Count == 0)
         {
             throw new DirectoryNotFoundException(

@@ -20,6 +20,8 @@ public sealed class CliExitCodeTests : IDisposable
             Ansi = Spectre.Console.AnsiSupport.No,
             Interactive = Spectre.Console.InteractionSupport.No,
         });
+        // Wide enough that messages naming long temporary paths are not wrapped mid-word.
+        Spectre.Console.AnsiConsole.Console.Profile.Width = 400;
     }
 
     private int Run(params string[] args) => TwinHeadApp.Create().Run(args);
@@ -93,6 +95,21 @@ public sealed class CliExitCodeTests : IDisposable
     {
         Assert.Equal(2, Run("synth", "--out", Path.Combine(scratch, "x"), "--size", "big"));
         Assert.Contains("--size 'big'", Output);
+    }
+
+    [Fact]
+    public void Synth_with_a_font_folder_without_fonts_exits_2_naming_it_and_writes_no_dataset()
+    {
+        var fonts = Path.Combine(scratch, "fonts");
+        Directory.CreateDirectory(fonts);
+        var data = Path.Combine(scratch, "data");
+
+        Assert.Equal(2, Run("synth", "--out", data, "--count", "3", "--size", "48x48", "--fonts", fonts));
+
+        Assert.Contains($"font folder '{fonts}' holds no TrueType or OpenType files", Output);
+        Assert.False(Directory.Exists(data));
+        Assert.Equal(2, Run("synth", "--out", data, "--fonts", Path.Combine(scratch, "missing")));
+        Assert.Contains("--fonts '", Output);
     }
 
     [Fact]

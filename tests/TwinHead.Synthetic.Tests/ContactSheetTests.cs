@@ -11,7 +11,7 @@ public sealed class ContactSheetTests
         var path = Path.Combine(Path.GetTempPath(), "twinhead-contact-" + Guid.NewGuid().ToString("N") + ".png");
         try
         {
-            ContactSheet.Write(path, DocumentClass.Screen, GeneratorVersion.Procedural, columns: 3, rows: 2, tile: 32);
+            ContactSheet.Write(path, DocumentClass.Screen, new SynthOptions("unused", Version: GeneratorVersion.Procedural), columns: 3, rows: 2, tile: 32);
             using var codec = SKCodec.Create(path);
             Assert.Equal(SKEncodedImageFormat.Png, codec.EncodedFormat);
             Assert.Equal(3 * 34 + 2, codec.Info.Width);

@@ -6,7 +6,7 @@ using TwinHead.Synthetic;
 
 namespace TwinHead.Cli.Commands;
 
-/// <summary><c>twinhead synth --out DIR --count N [--seed S] [--size WxH] [--version realistic|photographic|procedural]</c>,
+/// <summary><c>twinhead synth --out DIR --count N [--seed S] [--size WxH] [--version realistic|photographic|procedural] [--photos DIR] [--fonts DIR]</c>,
 /// or <c>twinhead synth --contact-sheets DIR [--version V]</c> for one PNG grid of samples per class.</summary>
 public sealed class SynthCommand : Command<SynthCommand.Settings>
 {
@@ -42,8 +42,13 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
 
         /// <summary>Extra photo folders.</summary>
         [CommandOption("--photos <DIR>")]
-        [Description("Folder of the user's own non-document photos to use as content (repeatable).")]
+        [Description("Folder of your own non-document photos to use as scene and screen content instead of the Debian wallpapers (repeatable).")]
         public string[] Photos { get; init; } = [];
+
+        /// <summary>Font folders.</summary>
+        [CommandOption("--fonts <DIR>")]
+        [Description("Folder of TrueType/OpenType fonts to draw all text with instead of the Debian font packages' (repeatable; name those folders too to add rather than replace).")]
+        public string[] Fonts { get; init; } = [];
 
         /// <summary>Object cutouts.</summary>
         [CommandOption("--cutouts")]
@@ -65,7 +70,7 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
             foreach (var label in DocumentClasses.All)
             {
                 var path = Path.Combine(sheets, $"contact-{DocumentClasses.FolderOf(label).Replace(' ', '-')}-{options.Version.ToString().ToLowerInvariant()}.png");
-                ContactSheet.Write(path, label, options.Version);
+                ContactSheet.Write(path, label, options);
                 AnsiConsole.MarkupLineInterpolated($"wrote [bold]{path}[/]");
             }
             return 0;
@@ -98,7 +103,8 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
             throw new ArgumentException($"--version '{s.Version}' must be one of: {string.Join(", ", Enum.GetNames<GeneratorVersion>().Select(n => n.ToLowerInvariant()))}");
         if (s.Count < 3) throw new ArgumentException($"--count {s.Count} must be at least 3 (one image per class)");
         foreach (var dir in s.Photos.Where(d => !Directory.Exists(d))) throw new DirectoryNotFoundException($"--photos '{dir}' does not exist");
+        foreach (var dir in s.Fonts.Where(d => !Directory.Exists(d))) throw new DirectoryNotFoundException($"--fonts '{dir}' does not exist");
         return new SynthOptions(s.Out, s.Count, s.Seed, w, h, Version: version, Overwrite: s.Force, ExtraPhotoDirectories: s.Photos.Length > 0 ? s.Photos : null,
-            ObjectCutouts: s.Cutouts);
+            ObjectCutouts: s.Cutouts, FontDirectories: s.Fonts.Length > 0 ? s.Fonts : null);
     }
 }
