@@ -67,11 +67,14 @@ public sealed class Trainer(ITrainingObserver observer)
         config.Validate();
         if (config.UsesBFloat16()) CpuAutocast.EnsureSupported();
         var (train, val) = LoadData(config);
+        // Read and checked before the run folder exists: weights that do not fit the model are a config error, not a failed run.
+        using var init = config.Model.Init.Length > 0 ? InitialWeights.Load(config.Model.Init) : null;
+        init?.CheckFits(config.ToModelOptions());
         var name = config.Name.Length > 0 ? config.Name : $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{config.Model.Architecture}";
         var run = RunFolder.Create(config.Output, name);
         run.WriteConfig(config);
         run.WriteStatus("running");
-        return Run(run, config, train, val, resumeFrom: null, cancellationToken);
+        return Run(run, config, train, val, resumeFrom: null, init, cancellationToken);
     }
 
     /// <summary>Continues the run in <paramref name="runPath"/> from its last checkpoint, with its saved config.</summary>
@@ -83,18 +86,19 @@ public sealed class Trainer(ITrainingObserver observer)
         if (!File.Exists(run.LastCheckpoint)) throw new FileNotFoundException($"{runPath}: nothing to resume (no checkpoints/last.ckpt)", run.LastCheckpoint);
         var (train, val) = LoadData(config);
         run.WriteStatus("running", "resumed");
-        return Run(run, config, train, val, run.LastCheckpoint, cancellationToken);
+        return Run(run, config, train, val, run.LastCheckpoint, init: null, cancellationToken);
     }
 
     private static (ImageDataset Train, ImageDataset Val) LoadData(TrainingConfig config) =>
         (ImageDataset.Load(config.Data.Root, "train", requireAllClasses: true),
          ImageDataset.Load(config.Data.Root, "val", requireAllClasses: true));
 
-    private TrainingResult Run(RunFolder run, TrainingConfig config, ImageDataset train, ImageDataset val, string? resumeFrom, CancellationToken cancellationToken)
+    private TrainingResult Run(RunFolder run, TrainingConfig config, ImageDataset train, ImageDataset val, string? resumeFrom, InitialWeights? init,
+        CancellationToken cancellationToken)
     {
         try
         {
-            return RunEpochs(run, config, train, val, resumeFrom, cancellationToken);
+            return RunEpochs(run, config, train, val, resumeFrom, init, cancellationToken);
         }
         catch (Exception e)
         {
@@ -107,7 +111,8 @@ public sealed class Trainer(ITrainingObserver observer)
         }
     }
 
-    private TrainingResult RunEpochs(RunFolder run, TrainingConfig config, ImageDataset train, ImageDataset val, string? resumeFrom, CancellationToken cancellationToken)
+    private TrainingResult RunEpochs(RunFolder run, TrainingConfig config, ImageDataset train, ImageDataset val, string? resumeFrom, InitialWeights? init,
+        CancellationToken cancellationToken)
     {
         if (config.Threads > 0) torch.set_num_threads(config.Threads);
         torch.random.manual_seed(config.Seed);
@@ -136,11 +141,11 @@ public sealed class Trainer(ITrainingObserver observer)
             state = saved.State ?? throw new InvalidDataException($"{resumeFrom}: checkpoint has no trainer state; cannot resume");
             optimizerState = saved.OptimizerState;
         }
-        else if (config.Model.Init.Length > 0)
+        else if (init is not null)
         {
-            using var init = CheckpointFile.Load(config.Model.Init);
             CopyWeights(init.Model, model);
-            observer.OnMessage($"initialised weights from {config.Model.Init}");
+            observer.OnMessage($"initialised weights from {init.Path}");
+            foreach (var change in init.PreprocessingChanges(spec)) observer.OnMessage($"model.init: {change}");
         }
         if (config.Optim.EmaDecay > 0)
         {
@@ -184,6 +189,7 @@ public sealed class Trainer(ITrainingObserver observer)
         if (distiller is not null) metadataExtra["distilled_from"] = Path.GetFullPath(config.Distill.TeacherCheckpoint()!);
         if (distiller is { InputScale: > 1 }) metadataExtra["teacher_input"] = $"{trainSpec.Width}x{trainSpec.Height}";
         if (config.Distill.MixupImages > 0) metadataExtra["distilled_on_mixed"] = $"{config.Distill.MixupImages} per step, alpha {config.Distill.MixupAlpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        if (config.Model.Init.Length > 0) metadataExtra["initialised_from"] = init?.Path ?? InitialWeights.Locate(config.Model.Init) ?? config.Model.Init;
         if (average is not null) metadataExtra["weights"] = $"exponential moving average, decay {average.Decay.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         if (unlabeled is not null) metadataExtra["distilled_on_unlabeled"] = $"{Path.GetFullPath(unlabeled.Root)} ({unlabeled.Count} images)";
         var metadata = new ModelMetadata
@@ -379,7 +385,7 @@ public sealed class Trainer(ITrainingObserver observer)
     private static void CopyWeights(BuiltModel source, BuiltModel target)
     {
         if (source.Architecture != target.Architecture || source.Backbone != target.Backbone)
-            throw new ConfigException($"model.init: checkpoint holds a {source.Architecture.Name} {source.Backbone}, the config asks for {target.Architecture.Name} {target.Backbone}");
+            throw new ConfigException($"checkpoint holds a {source.Architecture.Name} {source.Backbone}, the config asks for {target.Architecture.Name} {target.Backbone}");
         using var _ = no_grad();
         target.Network.load_state_dict(source.Network.state_dict());
     }

@@ -217,7 +217,10 @@ public sealed record ModelConfig
     /// <summary>Share one head conv between both heads (two-headed).</summary>
     public bool SharedHeadConv { get; init; }
 
-    /// <summary>Optional checkpoint or PyTorch state_dict to start from (empty: random init).</summary>
+    /// <summary>
+    /// Weights to start from (empty: random init): a checkpoint, a run folder (its best checkpoint) or a PyTorch
+    /// state_dict of the reference model; see <see cref="InitialWeights"/>.
+    /// </summary>
     public string Init { get; init; } = "";
 }
 
