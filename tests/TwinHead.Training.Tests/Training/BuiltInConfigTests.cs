@@ -30,12 +30,27 @@ public class BuiltInConfigTests
         Assert.Equal(teacher.Data.Root, student.Data.Root);
     }
 
+    [Fact]
+    public void The_fine_tuning_recipe_starts_from_the_shipped_checkpoint_which_is_the_shipped_onnx_model()
+    {
+        var config = BuiltInConfigs.Resolve("finetune-default", []);
+        Assert.Equal("models/twinhead-default.ckpt", config.Model.Init);
+        var models = RepositoryFolder("models");
+        using var init = InitialWeights.Load(Path.Combine(models, "twinhead-default.ckpt"));
+
+        init.CheckFits(config.ToModelOptions());
+        Assert.Empty(init.PreprocessingChanges(config.ToPreprocessing()));
+        using var checkpoint = CheckpointFile.Load(init.Path);
+        var parity = TwinHead.Training.Export.ExportParity.Check(checkpoint.Model, checkpoint.Metadata, Path.Combine(models, "twinhead-default.onnx"));
+        Assert.True(parity.Passed, parity.ToString());
+    }
+
     private static string RepositoryFolder(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, name);
-            if (Directory.Exists(candidate) && File.Exists(Path.Combine(candidate, "default.yaml"))) return candidate;
+            if (Directory.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "configs", "default.yaml"))) return candidate;
         }
         throw new DirectoryNotFoundException($"{name}/ not found above {AppContext.BaseDirectory}");
     }
