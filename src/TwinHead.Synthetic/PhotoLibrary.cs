@@ -40,19 +40,16 @@ internal sealed class PhotoLibrary
     private static readonly ConcurrentDictionary<string, PhotoLibrary> Shared = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The library of the given folders, shared per process: decoding large wallpapers costs seconds, so repeated
-    /// runs (a trainer regenerating data, a benchmark) pay it once.
-    /// </summary>
-    public static PhotoLibrary FromFolders(IReadOnlyList<string> folders) => FromFiles(FindInFolders(folders));
-
-    /// <summary>
     /// The photo files under user-given folders. Phone photos run to 10 MB and more and decode scaled, so only the
     /// lower size limit of <see cref="DebianPhotoSources.FindPhotos"/> (icons) applies; its upper one is for Debian's
     /// multi-resolution wallpaper duplicates.
     /// </summary>
     public static IReadOnlyList<string> FindInFolders(IEnumerable<string> folders) => DebianPhotoSources.FindPhotos(folders, maxBytes: long.MaxValue);
 
-    /// <summary>The library of the given photo files (sorted, filtered), shared per process like <see cref="FromFolders"/>.</summary>
+    /// <summary>
+    /// The library of the given photo files (sorted, filtered), shared per process: decoding large wallpapers costs
+    /// seconds, so repeated runs (a trainer regenerating data, a benchmark) pay it once.
+    /// </summary>
     public static PhotoLibrary FromFiles(IReadOnlyList<string> files) =>
         files.Count == 0 ? Empty : Shared.GetOrAdd(string.Join('\n', files), _ => new PhotoLibrary(files));
 

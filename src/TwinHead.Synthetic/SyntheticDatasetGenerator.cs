@@ -102,11 +102,7 @@ public sealed class SyntheticDatasetGenerator
         var fonts = FontCatalog.Default;
         if (o.FontDirectories is { } fontFolders)
         {
-            foreach (var folder in fontFolders.Where(f => DebianFontSources.FindFonts([f]).Count == 0))
-            {
-                throw new InvalidDataException($"font folder '{folder}' holds no TrueType or OpenType files (.ttf, .otf)");
-            }
-            fonts = FontCatalog.FromFiles(DebianFontSources.FindFonts(fontFolders));
+            fonts = FontCatalog.FromFiles(FilesOfEachFolder(fontFolders, "font", DebianFontSources.FindFonts, "holds no TrueType or OpenType files (.ttf, .otf)"));
             if (fonts.Files.Count == 0)
             {
                 throw new InvalidDataException(
@@ -114,17 +110,24 @@ public sealed class SyntheticDatasetGenerator
             }
         }
         if (o.Version == GeneratorVersion.Procedural) return new SceneAssets(PhotoLibrary.Empty, fonts);
-        var photos = PhotoLibrary.Default;
-        if (o.ExtraPhotoDirectories is { } photoFolders)
-        {
-            foreach (var folder in photoFolders.Where(f => PhotoLibrary.FindInFolders([f]).Count == 0))
-            {
-                throw new InvalidDataException($"photo folder '{folder}' holds no photos (.jpg, .jpeg, .png or .webp files of at least 20 kB)");
-            }
-            photos = PhotoLibrary.FromFolders(photoFolders);
-        }
+        var photos = o.ExtraPhotoDirectories is { } photoFolders
+            ? PhotoLibrary.FromFiles(FilesOfEachFolder(photoFolders, "photo", PhotoLibrary.FindInFolders, "holds no photos (.jpg, .jpeg, .png or .webp files of at least 20 kB)"))
+            : PhotoLibrary.Default;
         if (o.ObjectCutouts) photos = photos.WithCutouts(Synthetic.ObjectCutouts.Debian);
         return new SceneAssets(photos, fonts);
+    }
+
+    /// <summary>The files <paramref name="find"/> gives for each folder, merged and sorted by path; a folder giving none is an error naming it.</summary>
+    private static IReadOnlyList<string> FilesOfEachFolder(IReadOnlyList<string> folders, string kind, Func<IEnumerable<string>, IReadOnlyList<string>> find, string emptyProblem)
+    {
+        var files = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var folder in folders)
+        {
+            var found = find([folder]);
+            if (found.Count == 0) throw new InvalidDataException($"{kind} folder '{folder}' {emptyProblem}");
+            files.UnionWith(found);
+        }
+        return files.ToArray();
     }
 
     internal static byte[] JpegBytes(SKBitmap bitmap, int quality)
