@@ -46,6 +46,7 @@ public static class TrainingProfile
         {
             var autocast = a.Get("precision", "float32") == "bfloat16";
             torch.set_num_threads(threads);
+            NativeHeap.ReuseLargeBuffers();
             torch.random.manual_seed(config.Seed);
             using var model = ModelRegistry.Create(config.ToModelOptions());
             model.Network.train();

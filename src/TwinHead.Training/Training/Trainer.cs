@@ -115,6 +115,7 @@ public sealed class Trainer(ITrainingObserver observer)
         CancellationToken cancellationToken)
     {
         if (config.Threads > 0) torch.set_num_threads(config.Threads);
+        run.Log(NativeHeap.ReuseLargeBuffers());
         torch.random.manual_seed(config.Seed);
         var spec = config.ToPreprocessing();
         var limits = ImageDecodeLimits.Default with { MaxPixels = config.Data.MaxPixels };

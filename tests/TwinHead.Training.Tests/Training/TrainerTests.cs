@@ -38,6 +38,7 @@ public class TrainerTests : IClassFixture<TinyDatasetFixture>
         Assert.Equal(4, result.Epochs.Count);
         Assert.All(result.Epochs, e => Assert.True(double.IsFinite(e.TrainLoss) && e.TrainLoss > 0));
         Assert.Equal("complete", result.Run.ReadStatus());
+        Assert.Contains(NativeHeap.ReuseLargeBuffers(), File.ReadAllText(result.Run.LogPath));
         Assert.True(File.Exists(result.Run.BestCheckpoint));
         Assert.True(File.Exists(result.Run.LastCheckpoint));
         Assert.NotNull(result.Test);
