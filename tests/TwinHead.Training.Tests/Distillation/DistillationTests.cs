@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace TwinHead.Training.Tests.Distillation;
 
+[Collection(GlobalRandomState.Name)]
 public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
 {
     private static readonly Tensor Labels = tensor(new long[] { 0, 1, 2, 2, 1, 0, 2, 1 });

@@ -18,6 +18,7 @@ public sealed class RecordingObserver : ITrainingObserver
     public void OnMessage(string message) => Messages.Add(message);
 }
 
+[Collection(GlobalRandomState.Name)]
 public class TrainerTests : IClassFixture<TinyDatasetFixture>
 {
     private readonly TinyDataset data;

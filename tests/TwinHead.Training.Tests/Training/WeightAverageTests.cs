@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace TwinHead.Training.Tests.Training;
 
+[Collection(GlobalRandomState.Name)]
 public class WeightAverageTests : IClassFixture<TinyDatasetFixture>
 {
     private readonly TinyDataset data;
