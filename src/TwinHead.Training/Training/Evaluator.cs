@@ -49,6 +49,7 @@ public static class Evaluator
     public static Evaluation Evaluate(BuiltModel model, ImageDataset dataset, BatchLoader loader, int batchSize, DecisionThresholds thresholds,
         LossSettings? loss = null, int workers = 0)
     {
+        Precision.Nnpack.Disable();
         var options = new LoaderOptions(batchSize, Shuffle: false, Augmentation: null, Workers: workers);
         var predictions = new List<ImagePrediction>(dataset.Count);
         var lossSum = 0.0;
