@@ -7,7 +7,7 @@ namespace TwinHead.Training.Training;
 /// Makes glibc keep LibTorch's large CPU buffers for reuse instead of handing them back to the kernel after every step.
 /// glibc serves each allocation above its mmap threshold (32 MB at most) with a fresh <c>mmap</c> and unmaps it when freed,
 /// so one batch's activations (a 32 x 64 x 128 x 128 float map is 134 MB) are page-faulted and zeroed by the kernel again
-/// on every step: a frozen ResNet18 at 256 px spent about half its CPU time there and trained 4.7x slower
+/// on every step: a frozen ResNet18 at 256 px spent about half its CPU time there and trained 4.2x slower
 /// (docs/benchmarks.md, "Training and the glibc heap"). The cost is that freed memory stays with the process.
 /// </summary>
 public static class NativeHeap
@@ -54,7 +54,7 @@ public static class NativeHeap
             return $"native heap: left as is ({setting} set)";
         try
         {
-            // Order matters: once mmap is off, large buffers come from the heap, and the trim threshold keeps them there.
+            // Without mmap, large buffers come from the heap; the trim threshold stops free() handing them back to the kernel.
             var trimmed = Mallopt(TrimThresholdParameter, TrimThreshold);
             var mapped = Mallopt(MmapMaxParameter, 0);
             return trimmed == 1 && mapped == 1
