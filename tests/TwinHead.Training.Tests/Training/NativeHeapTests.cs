@@ -4,6 +4,18 @@ using TwinHead.Training.Training;
 
 namespace TwinHead.Training.Tests.Training;
 
+/// <summary>
+/// Runs alone: glibc shares its heaps (arenas) between threads, so a test on another thread allocating between this test's
+/// free and its next allocation can take the freed buffer, and the fault count would measure that test instead of the setting.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class NativeHeapAlone
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "native heap alone";
+}
+
+[Collection(NativeHeapAlone.Name)]
 public class NativeHeapTests
 {
     [Theory]
@@ -27,12 +39,19 @@ public class NativeHeapTests
         if (!OperatingSystem.IsLinux() || NativeHeap.UserTuning(Environment.GetEnvironmentVariables()) is not null) return;
         Assert.Contains("keeps freed buffers", NativeHeap.ReuseLargeBuffers());
         // Above glibc's largest mmap threshold (32 MB): without the setting, each round maps and faults in fresh pages.
+        // Background threads (finalizers, LibTorch's pool) share the arena too, so one quiet round out of five is enough;
+        // without the setting none is quiet, as every round gets a fresh mapping.
         const int size = 48 << 20;
-        TouchAndFree(size);
-        var before = ThreadMinorFaults();
-        TouchAndFree(size);
-        var faults = ThreadMinorFaults() - before;
-        Assert.True(faults < size / 4096 / 10, $"{faults} page faults touching a reused {size >> 20} MB buffer ({size / 4096} pages)");
+        var faults = new List<long>();
+        for (var round = 0; round < 5; round++)
+        {
+            TouchAndFree(size);
+            var before = ThreadMinorFaults();
+            TouchAndFree(size);
+            faults.Add(ThreadMinorFaults() - before);
+            if (faults[^1] < size / 4096 / 10) return;
+        }
+        Assert.Fail($"page faults touching a reused {size >> 20} MB buffer ({size / 4096} pages), in each of {faults.Count} rounds: {string.Join(", ", faults)}");
     }
 
     private static void TouchAndFree(int size)
