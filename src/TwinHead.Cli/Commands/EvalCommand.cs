@@ -65,7 +65,6 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         var checkpointPath = ModelPaths.Checkpoint(settings.Model);
         using var checkpoint = CheckpointFile.Load(checkpointPath);
         TorchSharp.torch.set_num_threads(Math.Max(1, settings.Threads));
-        NativeHeap.ReuseLargeBuffers();
         var root = settings.Data ?? ModelPaths.RunConfig(settings.Model)?.Data.Root
             ?? throw new ArgumentException("--data is required when evaluating a checkpoint outside its run folder");
         var dataset = ImageDataset.Load(root, settings.Split, requireAllClasses: false);
