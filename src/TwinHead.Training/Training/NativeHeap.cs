@@ -9,6 +9,8 @@ namespace TwinHead.Training.Training;
 /// so one batch's activations (a 32 x 64 x 128 x 128 float map is 134 MB) are page-faulted and zeroed by the kernel again
 /// on every step: a frozen ResNet18 at 256 px spent about half its CPU time there and trained 4.2x slower
 /// (docs/benchmarks.md, "Training and the glibc heap"). The cost is that freed memory stays with the process.
+/// The full effect is on the process's main thread, where the CLI runs training and evaluation: glibc's heaps for other
+/// threads hold at most 64 MB per block and are unmapped once left empty, whatever the setting.
 /// </summary>
 public static class NativeHeap
 {
