@@ -128,6 +128,48 @@ public sealed class CliExitCodeTests : IDisposable
         Assert.Contains("--bootstrap must be 0 or more, got -5", Output);
     }
 
+    [Fact]
+    public void Eval_by_a_column_reports_each_group_and_a_wrong_column_or_missing_file_exits_2_naming_it()
+    {
+        var data = Path.Combine(scratch, "data");
+        Assert.Equal(0, Run("synth", "--out", data, "--count", "9", "--size", "48x48", "--version", "procedural", "--seed", "1"));
+        var model = RepositoryFile("models", "twinhead-default.ckpt");
+        string[] evalTrain = ["eval", model, "--data", data, "--split", "train", "--latency", "0", "--bootstrap", "0"];
+
+        Assert.Equal(0, Run([.. evalTrain, "--by", "device"]));
+        // The train split of 9 procedural images: two documents and two not-documents have no device, two screens are monitors.
+        Assert.Contains("twinhead-default.ckpt by device", Output);
+        Assert.Contains("4 (2/2/0)", Output);
+        Assert.Contains("2 (0/0/2)", Output);
+        Assert.Matches(@"[0-2] of 2 \(", Output);
+
+        var tags = Path.Combine(scratch, "tags.csv");
+        File.WriteAllText(tags, "path,room\nscreens/s_000005.jpg,office\ndocuments/d_000003.jpg,kitchen\n");
+        Assert.Equal(0, Run([.. evalTrain, "--by", "room", "--groups", tags]));
+        Assert.Contains("by room", Output);
+        Assert.Contains("4 (1/2/1)", Output);
+        Assert.Contains("(not listed)", Output);
+
+        Assert.Equal(2, Run([.. evalTrain, "--by", "devise"]));
+        Assert.Contains("no column 'devise'", Output);
+        Assert.Contains("generator.csv", Output);
+        File.Delete(Path.Combine(data, "generator.csv"));
+        Assert.Equal(2, Run([.. evalTrain, "--by", "device"]));
+        Assert.Contains("has no generator.csv", Output);
+        Assert.Equal(2, Run([.. evalTrain, "--groups", tags]));
+        Assert.Contains("--groups needs --by", Output);
+    }
+
+    private static string RepositoryFile(string folder, string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, folder, name);
+            if (File.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "configs", "default.yaml"))) return candidate;
+        }
+        throw new FileNotFoundException($"{folder}/{name} not found above {AppContext.BaseDirectory}");
+    }
+
     public void Dispose()
     {
         Console.SetOut(originalOut);

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TwinHead.Core.Data;
+using TwinHead.Core.Metrics;
 using TwinHead.Imaging;
 using TwinHead.Training.Data;
 using TwinHead.Training.Training;
@@ -52,10 +54,22 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         [Description("A second model, evaluated on the same images: prints both and the paired 95% interval of each metric's difference.")]
         public string? Versus { get; init; }
 
+        /// <summary>Column to break the metrics down by.</summary>
+        [CommandOption("--by <COLUMN>")]
+        [Description("Also report each value of this column separately (3-way accuracy, screen recall, false alarms), e.g. device, content, background or layout of a generated dataset's generator.csv.")]
+        public string? By { get; init; }
+
+        /// <summary>CSV that holds the <see cref="By"/> column.</summary>
+        [CommandOption("--groups <FILE>")]
+        [Description("CSV with a header row, a 'path' column (relative to the dataset root, as in the split CSVs) and the --by column; default: the dataset's generator.csv. Tag your own photos this way.")]
+        public string? Groups { get; init; }
+
         /// <inheritdoc />
         public override ValidationResult Validate() =>
             Bootstrap < 0 ? ValidationResult.Error($"--bootstrap must be 0 or more, got {Bootstrap}")
             : Latency < 0 ? ValidationResult.Error($"--latency must be 0 or more, got {Latency}")
+            : Groups is not null && By is null ? ValidationResult.Error("--groups needs --by COLUMN (which of its columns to group by)")
+            : By is not null && string.IsNullOrWhiteSpace(By) ? ValidationResult.Error("--by needs a column name")
             : ValidationResult.Success();
     }
 
@@ -68,18 +82,24 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         var root = settings.Data ?? ModelPaths.RunConfig(settings.Model)?.Data.Root
             ?? throw new ArgumentException("--data is required when evaluating a checkpoint outside its run folder");
         var dataset = ImageDataset.Load(root, settings.Split, requireAllClasses: false);
+        // Read before the model runs, so a wrong column or file fails at once.
+        var groups = settings.By is null ? null : ReadGroups(settings.Groups, root, settings.By);
         var spec = checkpoint.Metadata.Preprocessing;
         var evaluation = Evaluator.Evaluate(checkpoint.Model, dataset, new BatchLoader(dataset, spec, ImageDecodeLimits.Default, null, 0), settings.BatchSize, checkpoint.Metadata.Thresholds);
         var latency = settings.Latency > 0 ? Evaluator.MeasureLatency(checkpoint.Model, dataset, new ImagePreprocessor(spec), settings.Latency) : double.NaN;
         ReportTables.Write(evaluation, $"{checkpointPath} on {dataset.Split}");
         if (settings.Bootstrap > 0)
             AnsiConsole.Write(ReportTables.Intervals(Core.Metrics.BootstrapIntervals.Compute(evaluation.Predictions, checkpoint.Metadata.Thresholds, settings.Bootstrap), settings.Bootstrap, evaluation.Predictions.Count));
+        if (groups is not null)
+            AnsiConsole.Write(ReportTables.Groups(GroupedReport.By(evaluation.Predictions, groups, checkpoint.Metadata.Thresholds), settings.By!, checkpointPath));
         if (settings.Versus is not null)
         {
             var otherPath = ModelPaths.Checkpoint(settings.Versus);
             using var other = CheckpointFile.Load(otherPath);
             var otherEvaluation = Evaluator.Evaluate(other.Model, dataset, new BatchLoader(dataset, other.Metadata.Preprocessing, ImageDecodeLimits.Default, null, 0), settings.BatchSize, other.Metadata.Thresholds);
             ReportTables.Write(otherEvaluation, $"{otherPath} on {dataset.Split}");
+            if (groups is not null)
+                AnsiConsole.Write(ReportTables.Groups(GroupedReport.By(otherEvaluation.Predictions, groups, other.Metadata.Thresholds), settings.By!, otherPath));
             // A comparison is its intervals, so --bootstrap 0 (no single-model intervals) still resamples here.
             var resamples = settings.Bootstrap > 0 ? settings.Bootstrap : 1000;
             var differences = Core.Metrics.BootstrapIntervals.CompareModels(evaluation.Predictions, checkpoint.Metadata.Thresholds,
@@ -101,6 +121,17 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
             AnsiConsole.MarkupLineInterpolated($"report: [bold]{Training.Reports.RunReport.Write(run.Path)}[/]");
         }
         return 0;
+    }
+
+    private static IReadOnlyDictionary<string, string> ReadGroups(string? file, string root, string column)
+    {
+        var path = file ?? Path.Combine(root, Synthetic.SyntheticDatasetGenerator.GeneratorCsvName);
+        if (file is null && !File.Exists(path))
+        {
+            throw new FileNotFoundException(
+                $"--by {column}: {root} has no {Synthetic.SyntheticDatasetGenerator.GeneratorCsvName} (only datasets from 'twinhead synth' do); pass --groups FILE, a CSV with a 'path' column and a '{column}' column", path);
+        }
+        return ImageGroupFile.Read(path, column);
     }
 }
 

@@ -54,6 +54,29 @@ public static class ReportTables
         return table;
     }
 
+    /// <summary>
+    /// One row per group of <c>eval --by</c>: its images per class, 3-way accuracy, screens found, false screen alarms
+    /// among its non-screens, and the not-document head's accuracy ("-" where the group has no image of the kind).
+    /// </summary>
+    public static Table Groups(IReadOnlyList<GroupMetrics> groups, string column, string model)
+    {
+        var table = new Table().Title($"{Markup.Escape(model)} by {Markup.Escape(column)}")
+            .AddColumns(Markup.Escape(column), "images (d/n/s)", "3-way acc", "screens found", "false alarms", "not-doc acc");
+        foreach (var g in groups)
+        {
+            var screen = g.Report.ScreenHead;
+            var nonScreens = screen.FalsePositives + screen.TrueNegatives;
+            var screens = g.PerClass[(int)DocumentClass.Screen];
+            table.AddRow(Markup.Escape(g.Group),
+                $"{g.Images} ({g.PerClass[(int)DocumentClass.Document]}/{g.PerClass[(int)DocumentClass.NotDocument]}/{screens})",
+                F(g.Report.ThreeWay.Accuracy),
+                screens > 0 ? $"{screen.TruePositives} of {screens} ({F(screen.Recall)})" : "-",
+                nonScreens > 0 ? $"{screen.FalsePositives} of {nonScreens}" : "-",
+                F(g.Report.NotDocumentHead.Accuracy));
+        }
+        return table;
+    }
+
     /// <summary>The three-way confusion matrix, rows actual, columns predicted.</summary>
     public static Table Confusion(ConfusionMatrix m)
     {

@@ -1,0 +1,54 @@
+using CsvHelper;
+
+namespace TwinHead.Core.Data;
+
+/// <summary>
+/// Reads one column of a CSV with a header row and a <c>path</c> column, such as the generator's
+/// <c>generator.csv</c> (<c>device</c>, <c>content</c>, <c>background</c>, ...) or tags of your own for real photos,
+/// to break an evaluation down by that column (<c>twinhead eval --by COLUMN</c>).
+/// </summary>
+public static class ImageGroupFile
+{
+    /// <summary>The header of the column that names each image, relative to the dataset root as in the split CSVs.</summary>
+    public const string PathColumn = "path";
+
+    /// <summary>
+    /// The value of <paramref name="column"/> for every image path in <paramref name="csvPath"/> (paths compared with
+    /// forward slashes). Throws <see cref="InvalidDataException"/> naming the file when it has no header, no
+    /// <c>path</c> or no <paramref name="column"/> column (listing the columns it has), or a row without the value.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Read(string csvPath, string column)
+    {
+        if (!File.Exists(csvPath)) throw new FileNotFoundException($"{csvPath}: no such group file", csvPath);
+        var groups = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var csv = CsvReader.FromFile(csvPath, new CsvReaderOptions
+        {
+            HasHeader = true,
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+        });
+        var headers = csv.Headers.Select(h => h.Trim()).ToArray();
+        if (headers.Length == 0) throw new InvalidDataException($"{csvPath}: empty file (expected a header with '{PathColumn}' and '{column}', then one row per image)");
+        foreach (var wanted in new[] { PathColumn, column })
+        {
+            if (!headers.Contains(wanted, StringComparer.Ordinal))
+                throw new InvalidDataException($"{csvPath}: no column '{wanted}' in the header (columns: {string.Join(", ", headers)})");
+        }
+        var pathIndex = Array.IndexOf(headers, PathColumn);
+        var valueIndex = Array.IndexOf(headers, column);
+        while (csv.Read())
+        {
+            var line = csv.LineNumber;
+            if (csv.FieldCount <= Math.Max(pathIndex, valueIndex))
+                throw new InvalidDataException($"{csvPath}:{line}: row has {csv.FieldCount} fields, no '{column}' value");
+            var path = Normalize(csv.GetString(pathIndex));
+            if (path.Length == 0) throw new InvalidDataException($"{csvPath}:{line}: empty '{PathColumn}'");
+            groups[path] = csv.GetString(valueIndex).Trim();
+        }
+        return groups;
+    }
+
+    /// <summary>A relative image path in the form the group file and the split CSVs are matched in.</summary>
+    public static string Normalize(string path) => path.Trim().Replace('\\', '/');
+}
