@@ -53,7 +53,7 @@ public sealed class GroupedReportTests : IDisposable
     }
 
     [Fact]
-    public void Each_group_is_reported_on_its_own_images_largest_first_and_unlisted_images_last()
+    public void Each_group_is_reported_on_its_own_images_largest_first_blank_values_together_and_unlisted_images_last()
     {
         var thresholds = new DecisionThresholds(0.5, 0.5);
         ImagePrediction[] predictions =
@@ -65,16 +65,17 @@ public sealed class GroupedReportTests : IDisposable
             new("d/2.jpg", DocumentClass.Document, 0.1, 0.2),
             new("n/1.jpg", DocumentClass.NotDocument, 0.1, 0.9),
             new("x/1.jpg", DocumentClass.NotDocument, 0.1, 0.2),
+            new("y/1.jpg", DocumentClass.Screen, 0.9, 0.1),
         ];
         var groupOf = new Dictionary<string, string>
         {
             ["s/1.jpg"] = "phone", ["s/2.jpg"] = "phone", ["s/3.jpg"] = "laptop",
-            ["d/1.jpg"] = "none", ["d/2.jpg"] = "none", ["n/1.jpg"] = "none",
+            ["d/1.jpg"] = "none", ["d/2.jpg"] = "none", ["n/1.jpg"] = "none", ["x/1.jpg"] = "",
         };
 
         var groups = GroupedReport.By(predictions, groupOf, thresholds);
 
-        Assert.Equal(["none", "phone", "laptop", GroupedReport.NotListed], groups.Select(g => g.Group));
+        Assert.Equal(["none", "phone", "(blank)", "laptop", GroupedReport.NotListed], groups.Select(g => g.Group));
         var none = groups[0];
         Assert.Equal([2, 1, 0], none.PerClass);
         Assert.Equal(1, none.Report.ScreenHead.FalsePositives);
@@ -82,9 +83,10 @@ public sealed class GroupedReportTests : IDisposable
         var phone = groups[1];
         Assert.Equal((1L, 1L), (phone.Report.ScreenHead.TruePositives, phone.Report.ScreenHead.FalseNegatives));
         Assert.Equal(0.5, phone.Report.ScreenHead.Recall, 9);
-        Assert.Equal(1.0, groups[2].Report.ScreenHead.Recall, 9);
-        // The unlisted not-document scores below the not-document threshold: called a document.
-        Assert.Equal(0.0, groups[3].Report.ThreeWay.Accuracy, 9);
+        // The blank-valued not-document scores below the not-document threshold: called a document.
+        Assert.Equal(0.0, groups[2].Report.ThreeWay.Accuracy, 9);
+        Assert.Equal(1.0, groups[3].Report.ScreenHead.Recall, 9);
+        Assert.Equal(1, groups[4].Images);
         Assert.Equal(predictions.Length, groups.Sum(g => g.Images));
     }
 

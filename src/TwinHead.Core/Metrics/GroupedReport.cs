@@ -19,16 +19,19 @@ public static class GroupedReport
     /// <summary>The group of images that have no row in the group file.</summary>
     public const string NotListed = "(not listed)";
 
+    /// <summary>The group of images whose value is blank (the generator leaves cues that do not apply to a class blank).</summary>
+    public const string Blank = "(blank)";
+
     /// <summary>
     /// One <see cref="GroupMetrics"/> per distinct value of <paramref name="groupOfPath"/> among
-    /// <paramref name="predictions"/>, largest group first (ties by name); images without a value form
-    /// <see cref="NotListed"/>, last.
+    /// <paramref name="predictions"/>, largest group first (ties by name); a blank value is <see cref="Blank"/>, and
+    /// images without a row form <see cref="NotListed"/>, last.
     /// </summary>
     public static IReadOnlyList<GroupMetrics> By(IReadOnlyList<ImagePrediction> predictions, IReadOnlyDictionary<string, string> groupOfPath,
         DecisionThresholds thresholds)
     {
         var byGroup = predictions
-            .GroupBy(p => groupOfPath.TryGetValue(ImageGroupFile.Normalize(p.Path), out var g) ? g : NotListed, StringComparer.Ordinal);
+            .GroupBy(p => groupOfPath.TryGetValue(ImageGroupFile.Normalize(p.Path), out var g) ? g.Length > 0 ? g : Blank : NotListed, StringComparer.Ordinal);
         return byGroup
             .Select(g =>
             {
