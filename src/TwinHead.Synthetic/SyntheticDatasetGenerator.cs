@@ -16,7 +16,7 @@ namespace TwinHead.Synthetic;
 public sealed class SyntheticDatasetGenerator
 {
     /// <summary>File name of the per-image record of seeds and cue parameters.</summary>
-    public const string GeneratorCsvName = "generator.csv";
+    public const string GeneratorCsvName = Core.Data.ImageGroupFile.GeneratorFileName;
 
     /// <summary>
     /// File name of the list of font and photo files (path and size) the dataset was drawn with: two datasets from the

@@ -125,11 +125,11 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
 
     private static IReadOnlyDictionary<string, string> ReadGroups(string? file, string root, string column)
     {
-        var path = file ?? Path.Combine(root, Synthetic.SyntheticDatasetGenerator.GeneratorCsvName);
+        var path = file ?? Path.Combine(root, ImageGroupFile.GeneratorFileName);
         if (file is null && !File.Exists(path))
         {
             throw new FileNotFoundException(
-                $"--by {column}: {root} has no {Synthetic.SyntheticDatasetGenerator.GeneratorCsvName} (only datasets from 'twinhead synth' do); pass --groups FILE, a CSV with a 'path' column and a '{column}' column", path);
+                $"--by {column}: {root} has no {ImageGroupFile.GeneratorFileName} (only datasets from 'twinhead synth' do); pass --groups FILE, a CSV with a 'path' column and a '{column}' column", path);
         }
         return ImageGroupFile.Read(path, column);
     }

@@ -9,6 +9,9 @@ namespace TwinHead.Core.Data;
 /// </summary>
 public static class ImageGroupFile
 {
+    /// <summary>The file in a generated dataset's root that lists every image's generator cues.</summary>
+    public const string GeneratorFileName = "generator.csv";
+
     /// <summary>The header of the column that names each image, relative to the dataset root as in the split CSVs.</summary>
     public const string PathColumn = "path";
 

@@ -78,6 +78,7 @@ public static class RunReport
             var predictions = PredictionFile.Read(predictionsPath);
             var report = ClassificationReport.From(predictions, thresholds);
             html.Append("<h2>").Append(split).Append(" split (best checkpoint)</h2>").Append(MetricsTable(report));
+            html.Append(CueTables(predictions, thresholds, config.Data.Root));
             foreach (var (head, threshold, score) in new (Head, double, Func<ImagePrediction, double>)[]
                      {
                          (Head.Screen, thresholds.Screen, p => p.ScreenProbability),
@@ -202,6 +203,45 @@ public static class RunReport
             s.Append(CultureInfo.InvariantCulture, $"<tr><td>{name}</td><td>{m.Accuracy:F3}</td><td>{m.Precision:F3}</td><td>{m.Recall:F3}</td><td>{m.F1:F3}</td><td>{Ranked(ranking.RocAuc)}</td><td>{Ranked(ranking.AveragePrecision)}</td><td>{m.TruePositives}</td><td>{m.FalsePositives}</td><td>{m.TrueNegatives}</td><td>{m.FalseNegatives}</td></tr>");
         }
         s.Append(CultureInfo.InvariantCulture, $"<tr><td>3-way (macro)</td><td>{r.ThreeWay.Accuracy:F3}</td><td>{r.ThreeWay.MacroPrecision:F3}</td><td>{r.ThreeWay.MacroRecall:F3}</td><td>{r.ThreeWay.MacroF1:F3}</td><td></td><td></td><td></td><td></td><td></td><td></td></tr></table>");
+        return s.ToString();
+    }
+
+    /// <summary>
+    /// The metrics per display kind and per screen content when the data came from <c>twinhead synth</c> (its
+    /// <c>generator.csv</c>), as <c>twinhead eval --by</c> prints them: which kinds of generated image the model misses.
+    /// </summary>
+    private static string CueTables(IReadOnlyList<ImagePrediction> predictions, DecisionThresholds thresholds, string root)
+    {
+        var file = Path.Combine(root, ImageGroupFile.GeneratorFileName);
+        if (!File.Exists(file)) return "";
+        var s = new StringBuilder();
+        foreach (var column in new[] { "device", "content" })
+        {
+            IReadOnlyDictionary<string, string> groupOf;
+            try
+            {
+                groupOf = ImageGroupFile.Read(file, column);
+            }
+            catch (InvalidDataException e)
+            {
+                // A report is still worth writing without this table; say why it is missing.
+                s.Append("<p>").Append(Encode(e.Message)).Append("</p>");
+                continue;
+            }
+            s.Append("<h3>By ").Append(Encode(column)).Append(" (generator.csv)</h3><table><tr><th>").Append(Encode(column))
+                .Append("</th><th>images (doc / not-doc / screen)</th><th>3-way accuracy</th><th>screens found</th><th>false screen alarms</th><th>not-doc head accuracy</th></tr>");
+            foreach (var g in GroupedReport.By(predictions, groupOf, thresholds))
+            {
+                var screen = g.Report.ScreenHead;
+                var screens = g.PerClass[(int)DocumentClass.Screen];
+                var nonScreens = screen.FalsePositives + screen.TrueNegatives;
+                s.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(g.Group)}</td><td>{g.Images} ({g.PerClass[(int)DocumentClass.Document]} / {g.PerClass[(int)DocumentClass.NotDocument]} / {screens})</td><td>{g.Report.ThreeWay.Accuracy:F3}</td>")
+                    .Append(screens > 0 ? $"<td>{screen.TruePositives} of {screens}</td>" : "<td>-</td>")
+                    .Append(nonScreens > 0 ? $"<td>{screen.FalsePositives} of {nonScreens}</td>" : "<td>-</td>")
+                    .Append(CultureInfo.InvariantCulture, $"<td>{g.Report.NotDocumentHead.Accuracy:F3}</td></tr>");
+            }
+            s.Append("</table>");
+        }
         return s.ToString();
     }
 

@@ -220,6 +220,10 @@ public class ReportAndTuneTests : IClassFixture<TinyDatasetFixture>
         Assert.Equal(plots.Length, System.Text.RegularExpressions.Regex.Matches(html, "src=\"data:image/png;base64,[A-Za-z0-9+/=]{100,}\"").Count);
         Assert.Contains("3-way (macro)", html);
         Assert.Contains("<th>ROC AUC</th>", html);
+        // The tiny dataset comes from the generator, so the report breaks each split down by its cues.
+        Assert.Contains("<h3>By device (generator.csv)</h3>", html);
+        Assert.Contains("<h3>By content (generator.csv)</h3>", html);
+        Assert.Contains("<td>monitor</td>", html);
     }
 }
 
