@@ -64,14 +64,9 @@ public static class ReportTables
             .AddColumns(Markup.Escape(column), "images (d/n/s)", "3-way acc", "screens found", "false alarms", "not-doc acc");
         foreach (var g in groups)
         {
-            var screen = g.Report.ScreenHead;
-            var nonScreens = screen.FalsePositives + screen.TrueNegatives;
-            var screens = g.PerClass[(int)DocumentClass.Screen];
-            table.AddRow(Markup.Escape(g.Group),
-                $"{g.Images} ({g.PerClass[(int)DocumentClass.Document]}/{g.PerClass[(int)DocumentClass.NotDocument]}/{screens})",
-                F(g.Report.ThreeWay.Accuracy),
-                screens > 0 ? $"{screen.TruePositives} of {screens} ({F(screen.Recall)})" : "-",
-                nonScreens > 0 ? $"{screen.FalsePositives} of {nonScreens}" : "-",
+            table.AddRow(Markup.Escape(g.Group), $"{g.Images} ({g.ClassCounts})", F(g.Report.ThreeWay.Accuracy),
+                g.Screens > 0 ? $"{g.ScreensFound} of {g.Screens} ({F(g.Report.ScreenHead.Recall)})" : "-",
+                g.NonScreens > 0 ? $"{g.FalseScreenAlarms} of {g.NonScreens}" : "-",
                 F(g.Report.NotDocumentHead.Accuracy));
         }
         return table;

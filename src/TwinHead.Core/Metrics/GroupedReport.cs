@@ -11,6 +11,21 @@ public sealed record GroupMetrics(string Group, IReadOnlyList<int> PerClass, Cla
 {
     /// <summary>Images in the group.</summary>
     public int Images => Report.Count;
+
+    /// <summary>Screens in the group.</summary>
+    public int Screens => PerClass[(int)DocumentClass.Screen];
+
+    /// <summary>Documents and not-documents in the group: the images a screen alarm would be false on.</summary>
+    public int NonScreens => Images - Screens;
+
+    /// <summary>Screens the screen head found.</summary>
+    public long ScreensFound => Report.ScreenHead.TruePositives;
+
+    /// <summary>Non-screens the screen head called screens.</summary>
+    public long FalseScreenAlarms => Report.ScreenHead.FalsePositives;
+
+    /// <summary>Images per class as "documents/not-documents/screens", the form both report tables print.</summary>
+    public string ClassCounts => $"{PerClass[(int)DocumentClass.Document]}/{PerClass[(int)DocumentClass.NotDocument]}/{Screens}";
 }
 
 /// <summary>Splits an evaluation by the value each image has in a grouping column (<c>twinhead eval --by COLUMN</c>).</summary>

@@ -229,15 +229,12 @@ public static class RunReport
                 continue;
             }
             s.Append("<h3>By ").Append(Encode(column)).Append(" (generator.csv)</h3><table><tr><th>").Append(Encode(column))
-                .Append("</th><th>images (doc / not-doc / screen)</th><th>3-way accuracy</th><th>screens found</th><th>false screen alarms</th><th>not-doc head accuracy</th></tr>");
+                .Append("</th><th>images (doc/not-doc/screen)</th><th>3-way accuracy</th><th>screens found</th><th>false screen alarms</th><th>not-doc head accuracy</th></tr>");
             foreach (var g in GroupedReport.By(predictions, groupOf, thresholds))
             {
-                var screen = g.Report.ScreenHead;
-                var screens = g.PerClass[(int)DocumentClass.Screen];
-                var nonScreens = screen.FalsePositives + screen.TrueNegatives;
-                s.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(g.Group)}</td><td>{g.Images} ({g.PerClass[(int)DocumentClass.Document]} / {g.PerClass[(int)DocumentClass.NotDocument]} / {screens})</td><td>{g.Report.ThreeWay.Accuracy:F3}</td>")
-                    .Append(screens > 0 ? $"<td>{screen.TruePositives} of {screens}</td>" : "<td>-</td>")
-                    .Append(nonScreens > 0 ? $"<td>{screen.FalsePositives} of {nonScreens}</td>" : "<td>-</td>")
+                s.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(g.Group)}</td><td>{g.Images} ({g.ClassCounts})</td><td>{g.Report.ThreeWay.Accuracy:F3}</td>")
+                    .Append(g.Screens > 0 ? $"<td>{g.ScreensFound} of {g.Screens}</td>" : "<td>-</td>")
+                    .Append(g.NonScreens > 0 ? $"<td>{g.FalseScreenAlarms} of {g.NonScreens}</td>" : "<td>-</td>")
                     .Append(CultureInfo.InvariantCulture, $"<td>{g.Report.NotDocumentHead.Accuracy:F3}</td></tr>");
             }
             s.Append("</table>");
