@@ -71,6 +71,8 @@ public static class RunReport
         AddPlot(html, folder, "val-metrics", CurvePlot(metrics, "Validation metrics",
             [("val", "screen", "f1"), ("val", "screen", "precision"), ("val", "screen", "recall"), ("val", "not_document", "accuracy"), ("val", "three_way", "accuracy")]));
 
+        // Read once for both splits: a generated dataset's generator.csv has a row per image of every split.
+        var cues = ReadCues(config.Data.Root);
         foreach (var split in new[] { SplitNames.Val, SplitNames.Test })
         {
             var predictionsPath = PredictionFile.PathFor(run, split);
@@ -78,7 +80,7 @@ public static class RunReport
             var predictions = PredictionFile.Read(predictionsPath);
             var report = ClassificationReport.From(predictions, thresholds);
             html.Append("<h2>").Append(split).Append(" split (best checkpoint)</h2>").Append(MetricsTable(report));
-            html.Append(CueTables(predictions, thresholds, config.Data.Root));
+            html.Append(CueTables(predictions, thresholds, cues));
             foreach (var (head, threshold, score) in new (Head, double, Func<ImagePrediction, double>)[]
                      {
                          (Head.Screen, thresholds.Screen, p => p.ScreenProbability),
@@ -207,25 +209,39 @@ public static class RunReport
     }
 
     /// <summary>
-    /// The metrics per display kind and per screen content when the data came from <c>twinhead synth</c> (its
-    /// <c>generator.csv</c>), as <c>twinhead eval --by</c> prints them: which kinds of generated image the model misses.
+    /// The display kind and screen content of every image when the data came from <c>twinhead synth</c> (its
+    /// <c>generator.csv</c>); for a column the file cannot give, the reason instead. Empty for other data.
     /// </summary>
-    private static string CueTables(IReadOnlyList<ImagePrediction> predictions, DecisionThresholds thresholds, string root)
+    private static IReadOnlyList<(string Column, IReadOnlyDictionary<string, string>? GroupOf, string? Problem)> ReadCues(string root)
     {
         var file = Path.Combine(root, ImageGroupFile.GeneratorFileName);
-        if (!File.Exists(file)) return "";
-        var s = new StringBuilder();
+        if (!File.Exists(file)) return [];
+        var cues = new List<(string, IReadOnlyDictionary<string, string>?, string?)>();
         foreach (var column in new[] { "device", "content" })
         {
-            IReadOnlyDictionary<string, string> groupOf;
             try
             {
-                groupOf = ImageGroupFile.Read(file, column);
+                cues.Add((column, ImageGroupFile.Read(file, column), null));
             }
             catch (InvalidDataException e)
             {
                 // A report is still worth writing without this table; say why it is missing.
-                s.Append("<p>").Append(Encode(e.Message)).Append("</p>");
+                cues.Add((column, null, e.Message));
+            }
+        }
+        return cues;
+    }
+
+    /// <summary>The metrics per value of each cue, as <c>twinhead eval --by</c> prints them: which kinds of generated image the model misses.</summary>
+    private static string CueTables(IReadOnlyList<ImagePrediction> predictions, DecisionThresholds thresholds,
+        IReadOnlyList<(string Column, IReadOnlyDictionary<string, string>? GroupOf, string? Problem)> cues)
+    {
+        var s = new StringBuilder();
+        foreach (var (column, groupOf, problem) in cues)
+        {
+            if (groupOf is null)
+            {
+                s.Append("<p>").Append(Encode(problem ?? "")).Append("</p>");
                 continue;
             }
             s.Append("<h3>By ").Append(Encode(column)).Append(" (generator.csv)</h3><table><tr><th>").Append(Encode(column))
