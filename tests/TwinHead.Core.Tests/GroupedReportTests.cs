@@ -31,6 +31,18 @@ public sealed class GroupedReportTests : IDisposable
     }
 
     [Fact]
+    public void A_tab_separated_listing_with_a_file_column_is_read_like_a_group_file()
+    {
+        // The layout of shared/data's SOURCES.tsv: tab-separated, the image in 'file', notes with commas.
+        var path = WriteCsv("file\tlabel\trepo\tnote\nscreens/a.jpg\tscreens\towner/one\tlaptop, close-up\ndocuments/b.jpg\tdocuments\towner/two\treceipt\n");
+
+        Assert.Equal(new Dictionary<string, string> { ["screens/a.jpg"] = "owner/one", ["documents/b.jpg"] = "owner/two" }, ImageGroupFile.Read(path, "repo"));
+        Assert.Equal("laptop, close-up", ImageGroupFile.Read(path, "note")["screens/a.jpg"]);
+        // With both columns, 'path' names the image.
+        Assert.Equal("x", ImageGroupFile.Read(WriteCsv("file,path,tag\nignored.jpg,kept.jpg,x\n"), "tag")["kept.jpg"]);
+    }
+
+    [Fact]
     public void Group_file_without_the_column_names_the_file_and_lists_its_columns()
     {
         var path = WriteCsv("path,label,device\nscreens/a.jpg,2,phone\n");
@@ -45,7 +57,7 @@ public sealed class GroupedReportTests : IDisposable
     [Fact]
     public void Group_file_without_a_path_column_or_with_a_short_row_is_refused_with_its_line()
     {
-        Assert.Contains("no column 'path'", Assert.Throws<InvalidDataException>(() => ImageGroupFile.Read(WriteCsv("file,device\na.jpg,phone\n"), "device")).Message);
+        Assert.Contains("no column 'path' (nor 'file')", Assert.Throws<InvalidDataException>(() => ImageGroupFile.Read(WriteCsv("name,device\na.jpg,phone\n"), "device")).Message);
         var shortRow = Assert.Throws<InvalidDataException>(() => ImageGroupFile.Read(WriteCsv("path,label,device\na.jpg,2,phone\nb.jpg,2\n"), "device"));
         Assert.Contains("groups.csv:3", shortRow.Message);
         Assert.Contains("empty file", Assert.Throws<InvalidDataException>(() => ImageGroupFile.Read(WriteCsv(""), "device")).Message);

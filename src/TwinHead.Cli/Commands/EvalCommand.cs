@@ -61,7 +61,7 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
 
         /// <summary>CSV that holds the <see cref="By"/> column.</summary>
         [CommandOption("--groups <FILE>")]
-        [Description("CSV with a header row, a 'path' column (relative to the dataset root, as in the split CSVs) and the --by column; default: the dataset's generator.csv. Tag your own photos this way.")]
+        [Description("CSV or TSV with a header row, a 'path' (or 'file') column (relative to the dataset root, as in the split CSVs) and the --by column; default: the dataset's generator.csv. Tag your own photos this way, or pass a SOURCES.tsv listing.")]
         public string? Groups { get; init; }
 
         /// <inheritdoc />

@@ -3,9 +3,10 @@ using CsvHelper;
 namespace TwinHead.Core.Data;
 
 /// <summary>
-/// Reads one column of a CSV with a header row and a <c>path</c> column, such as the generator's
-/// <c>generator.csv</c> (<c>device</c>, <c>content</c>, <c>background</c>, ...) or tags of your own for real photos,
-/// to break an evaluation down by that column (<c>twinhead eval --by COLUMN</c>).
+/// Reads one column of a CSV (or TSV: the separator is detected) with a header row and a <c>path</c> or <c>file</c>
+/// column, such as the generator's <c>generator.csv</c> (<c>device</c>, <c>content</c>, <c>background</c>, ...), a photo
+/// set's <c>SOURCES.tsv</c> (<c>repo</c>, <c>note</c>) or tags of your own, to break an evaluation down by that column
+/// (<c>twinhead eval --by COLUMN</c>).
 /// </summary>
 public static class ImageGroupFile
 {
@@ -15,10 +16,13 @@ public static class ImageGroupFile
     /// <summary>The header of the column that names each image, relative to the dataset root as in the split CSVs.</summary>
     public const string PathColumn = "path";
 
+    /// <summary>The header taken instead of <see cref="PathColumn"/> when a file has none (as a <c>SOURCES.tsv</c> listing does).</summary>
+    public const string FileColumn = "file";
+
     /// <summary>
     /// The value of <paramref name="column"/> for every image path in <paramref name="csvPath"/> (paths compared with
     /// forward slashes). Throws <see cref="InvalidDataException"/> naming the file when it has no header, no
-    /// <c>path</c> or no <paramref name="column"/> column (listing the columns it has), or a row without the value.
+    /// <c>path</c> (nor <c>file</c>) or no <paramref name="column"/> column (listing the columns it has), or a row without the value.
     /// </summary>
     public static IReadOnlyDictionary<string, string> Read(string csvPath, string column)
     {
@@ -33,12 +37,13 @@ public static class ImageGroupFile
         });
         var headers = csv.Headers.Select(h => h.Trim()).ToArray();
         if (headers.Length == 0) throw new InvalidDataException($"{csvPath}: empty file (expected a header with '{PathColumn}' and '{column}', then one row per image)");
-        foreach (var wanted in new[] { PathColumn, column })
+        var pathColumn = headers.Contains(PathColumn, StringComparer.Ordinal) || !headers.Contains(FileColumn, StringComparer.Ordinal) ? PathColumn : FileColumn;
+        foreach (var wanted in new[] { pathColumn, column })
         {
             if (!headers.Contains(wanted, StringComparer.Ordinal))
-                throw new InvalidDataException($"{csvPath}: no column '{wanted}' in the header (columns: {string.Join(", ", headers)})");
+                throw new InvalidDataException($"{csvPath}: no column '{wanted}'{(wanted == PathColumn ? $" (nor '{FileColumn}')" : "")} in the header (columns: {string.Join(", ", headers)})");
         }
-        var pathIndex = Array.IndexOf(headers, PathColumn);
+        var pathIndex = Array.IndexOf(headers, pathColumn);
         var valueIndex = Array.IndexOf(headers, column);
         while (csv.Read())
         {
@@ -46,7 +51,7 @@ public static class ImageGroupFile
             if (csv.FieldCount <= Math.Max(pathIndex, valueIndex))
                 throw new InvalidDataException($"{csvPath}:{line}: row has {csv.FieldCount} fields, no '{column}' value");
             var path = Normalize(csv.GetString(pathIndex));
-            if (path.Length == 0) throw new InvalidDataException($"{csvPath}:{line}: empty '{PathColumn}'");
+            if (path.Length == 0) throw new InvalidDataException($"{csvPath}:{line}: empty '{pathColumn}'");
             groups[path] = csv.GetString(valueIndex).Trim();
         }
         return groups;
