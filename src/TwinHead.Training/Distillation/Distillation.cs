@@ -35,6 +35,15 @@ public sealed record DistillConfig
     public double FeatureWeight { get; init; }
 
     /// <summary>
+    /// Weight γ of hints on the trunks' intermediate stages (0: off): each student stage before the last (ShuffleNetV2's
+    /// stage2 and stage3) regresses, through its own 1x1 projection, the teacher stage of the same stride (ResNet18's
+    /// layer2 and layer3), with the loss of <see cref="FeatureWeight"/>; γ times their mean is added. Where the trunk's
+    /// hint passes on what the teacher concludes, these pass on how its ImageNet filters see edges and textures.
+    /// Both models must be two-headed with staged trunks; the projections train with the student and are not saved.
+    /// </summary>
+    public double StageWeight { get; init; }
+
+    /// <summary>
     /// Folder of unlabeled images (searched recursively; empty: none), for example photos from production that nobody has
     /// labelled. Each training step adds a batch of them, augmented like the training data, on which only the soft and
     /// feature losses act: the student learns the teacher's answers and features on pictures the labelled set lacks.
@@ -128,6 +137,7 @@ public sealed class Distiller : IDisposable
 {
     private readonly LoadedCheckpoint teacher;
     private readonly double featureWeight;
+    private readonly double stageWeight;
     private readonly int mixupImages;
     private readonly double mixupAlpha;
     private readonly int mixupSeed;
@@ -161,14 +171,24 @@ public sealed class Distiller : IDisposable
         InputScale = scale;
         TeacherInput = input;
         featureWeight = config.FeatureWeight;
-        if (featureWeight > 0)
+        stageWeight = config.StageWeight;
+        if (featureWeight > 0 || stageWeight > 0)
         {
             if (teacher.Model.Network is not TwoHeadedNetwork teacherNetwork || student.Network is not TwoHeadedNetwork studentNetwork)
             {
                 teacher.Dispose();
-                throw new Core.Config.ConfigException("distill.feature_weight needs a two-headed teacher and a two-headed student (it matches their trunks' feature maps)");
+                throw new Core.Config.ConfigException($"distill.{(featureWeight > 0 ? "feature_weight" : "stage_weight")} needs a two-headed teacher and a two-headed student (it matches their trunks' feature maps)");
             }
-            Projection = Conv2d(studentNetwork.TrunkChannels, teacherNetwork.TrunkChannels, 1);
+            if (featureWeight > 0) Projection = Conv2d(studentNetwork.TrunkChannels, teacherNetwork.TrunkChannels, 1);
+            if (stageWeight > 0)
+            {
+                StagePairs = PairStages(studentNetwork.TrunkStages, teacherNetwork.TrunkStages);
+                if (StagePairs.Count == 0)
+                {
+                    teacher.Dispose();
+                    throw new Core.Config.ConfigException("distill.stage_weight: the student's and the teacher's trunks have no intermediate stages of equal stride to match");
+                }
+            }
         }
         teacher.Model.Network.eval();
         foreach (var p in teacher.Model.Network.parameters()) p.requires_grad = false;
@@ -200,6 +220,29 @@ public sealed class Distiller : IDisposable
     /// <summary>Student trunk channels to teacher trunk channels (1x1 conv) when feature distillation is on; its parameters train with the student.</summary>
     public Conv2d? Projection { get; }
 
+    /// <summary>The intermediate stages matched by <see cref="DistillConfig.StageWeight"/>, each with its projection (empty when off).</summary>
+    public IReadOnlyList<StagePair> StagePairs { get; } = [];
+
+    /// <summary>The parameters that train beside the student's: the projections of every hint.</summary>
+    public IReadOnlyList<TorchSharp.Modules.Parameter> HintParameters() =>
+        (Projection?.parameters() ?? []).Concat(StagePairs.SelectMany(p => p.Projection.parameters())).ToArray();
+
+    /// <summary>
+    /// Each student stage before the last paired with the teacher stage of the same stride, if any. Strides are relative to
+    /// each model's own input, so a teacher at twice the student's input pairs the same way (its maps are pooled to the student's).
+    /// </summary>
+    private static List<StagePair> PairStages(IReadOnlyList<TrunkStage>? student, IReadOnlyList<TrunkStage>? teacher)
+    {
+        if (student is null || teacher is null) return [];
+        var pairs = new List<StagePair>();
+        foreach (var (stage, index) in student.SkipLast(1).Select((s, i) => (s, i)))
+        {
+            var match = teacher.Select((t, i) => (t, i)).Where(t => t.t.Stride == stage.Stride && t.i < teacher.Count - 1).ToList();
+            if (match.Count == 1) pairs.Add(new StagePair(index, match[0].i, $"{stage.Name}->{match[0].t.Name}", Conv2d(stage.Channels, match[0].t.Channels, 1)));
+        }
+        return pairs;
+    }
+
     /// <summary>Teacher logits for <paramref name="x"/> (eval mode, no gradient), in float32 even when computed under autocast.</summary>
     public Tensor TeacherLogits(Tensor x)
     {
@@ -219,6 +262,7 @@ public sealed class Distiller : IDisposable
         if (unlabeled is not null) x = cat([x, unlabeled], 0);
         if (mixed is not null) x = cat([x, mixed], 0);
         var studentX = StudentView(x);
+        if (StagePairs.Count > 0) return StepWithStages(student, x, studentX, labels, settings, labeled);
         if (Projection is null)
         {
             var logits = student.Network.call(studentX).to_type(ScalarType.Float32);
@@ -234,6 +278,24 @@ public sealed class Distiller : IDisposable
         studentLogits = studentLogits.to_type(ScalarType.Float32);
         var loss = Loss.Compute(student.Architecture, studentLogits, teacher.Model.Architecture, teacherLogits, labels, settings);
         return (studentLogits.narrow(0, 0, labeled), loss.Plus(FeatureLoss(studentTrunk, teacherTrunk).Times(featureWeight)));
+    }
+
+    private (Tensor Logits, Tensor Loss) StepWithStages(BuiltModel student, Tensor x, Tensor studentX, Tensor labels, LossSettings settings, long labeled)
+    {
+        Tensor teacherLogits;
+        IReadOnlyList<Tensor> teacherStages;
+        using (no_grad())
+        {
+            var (tl, ts) = ((TwoHeadedNetwork)teacher.Model.Network).ForwardWithStages(x);
+            (teacherLogits, teacherStages) = (tl.to_type(ScalarType.Float32), ts.Select(t => t.to_type(ScalarType.Float32)).ToList());
+        }
+        var (studentLogits, studentStages) = ((TwoHeadedNetwork)student.Network).ForwardWithStages(studentX);
+        studentLogits = studentLogits.to_type(ScalarType.Float32);
+        var loss = Loss.Compute(student.Architecture, studentLogits, teacher.Model.Architecture, teacherLogits, labels, settings);
+        if (Projection is not null) loss = loss.Plus(FeatureLoss(studentStages[^1], teacherStages[^1]).Times(featureWeight));
+        var stageLoss = StagePairs.Select(p => HintLoss(p.Projection, studentStages[p.StudentStage], teacherStages[p.TeacherStage]))
+            .Aggregate((a, b) => a.Plus(b));
+        return (studentLogits.narrow(0, 0, labeled), loss.Plus(stageLoss.Times(stageWeight / StagePairs.Count)));
     }
 
     /// <summary>
@@ -291,11 +353,15 @@ public sealed class Distiller : IDisposable
     /// ‖P(student) − teacher‖² / ‖teacher‖², means over every element. When the maps differ in size, the larger is
     /// average-pooled to the smaller (a teacher at twice the student's input has a map twice as large).
     /// </summary>
-    public Tensor FeatureLoss(Tensor studentTrunk, Tensor teacherTrunk)
+    public Tensor FeatureLoss(Tensor studentTrunk, Tensor teacherTrunk) =>
+        HintLoss(Projection ?? throw new InvalidOperationException("distill.feature_weight is 0: there is no trunk projection"), studentTrunk, teacherTrunk);
+
+    /// <summary>The loss of <see cref="FeatureLoss"/> for any pair of maps and the projection between them.</summary>
+    public static Tensor HintLoss(Conv2d projection, Tensor studentMap, Tensor teacherMap)
     {
         using var scope = NewDisposeScope();
-        var projected = Projection!.call(studentTrunk).to_type(ScalarType.Float32);
-        var target = teacherTrunk.detach();
+        var projected = projection.call(studentMap).to_type(ScalarType.Float32);
+        var target = teacherMap.detach();
         var (h, w) = (Math.Min(projected.shape[2], target.shape[2]), Math.Min(projected.shape[3], target.shape[3]));
         if (projected.shape[2] != h || projected.shape[3] != w) projected = functional.adaptive_avg_pool2d(projected, [h, w]);
         if (target.shape[2] != h || target.shape[3] != w) target = functional.adaptive_avg_pool2d(target, [h, w]);
@@ -306,6 +372,14 @@ public sealed class Distiller : IDisposable
     public void Dispose()
     {
         Projection?.Dispose();
+        foreach (var pair in StagePairs) pair.Projection.Dispose();
         teacher.Dispose();
     }
 }
+
+/// <summary>A student stage taught by the teacher stage of the same stride.</summary>
+/// <param name="StudentStage">Index into the student trunk's stages.</param>
+/// <param name="TeacherStage">Index into the teacher trunk's stages.</param>
+/// <param name="Name">For logs: <c>stage2-&gt;layer2</c>.</param>
+/// <param name="Projection">Student channels to teacher channels (1x1 conv).</param>
+public sealed record StagePair(int StudentStage, int TeacherStage, string Name, Conv2d Projection);

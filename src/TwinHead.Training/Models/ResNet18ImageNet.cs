@@ -14,7 +14,7 @@ namespace TwinHead.Training.Models;
 /// Without classes, forward returns the 512-channel feature map before the final pooling (the trunk); with classes, it pools
 /// and applies <c>fc</c>.
 /// </summary>
-public sealed class ResNet18ImageNet : Module<Tensor, Tensor>
+public sealed class ResNet18ImageNet : Module<Tensor, Tensor>, IStagedTrunk
 {
     /// <summary>Registry name of this backbone.</summary>
     public const string BackboneName = "resnet18-imagenet";
@@ -52,6 +52,14 @@ public sealed class ResNet18ImageNet : Module<Tensor, Tensor>
             register_module($"layer{index + 1}", layer);
         }
         FeatureChannels = imported.OutputChannels;
+        var stride = (int)(imported.Stem.Stride[0] * imported.MaxPool.Stride[0]);
+        var stages = new List<TrunkStage>();
+        foreach (var (stage, index) in imported.Stages.Select((s, i) => (s, i)))
+        {
+            foreach (var block in stage) stride *= (int)block.Conv1.Stride[0];
+            stages.Add(new TrunkStage($"layer{index + 1}", stage[^1].Conv2.OutChannels, stride));
+        }
+        Stages = stages;
         if (classes is { } count)
         {
             fc = Linear(FeatureChannels, count);
@@ -100,18 +108,35 @@ public sealed class ResNet18ImageNet : Module<Tensor, Tensor>
     /// <summary>The stages (<c>layer1</c>...), in order.</summary>
     public IReadOnlyList<Sequential> Layers => layers;
 
+    /// <summary>layer1 to layer4 with their output channels and strides (4, 8, 16, 32 for this network).</summary>
+    public IReadOnlyList<TrunkStage> Stages { get; }
+
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        var y = Stem(x);
+        foreach (var layer in layers) y = layer.call(y);
+        if (fc is not null) y = fc.call(y.mean([2, 3]));
+        return y.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Tensor> StageOutputs(Tensor x)
+    {
+        var outputs = new List<Tensor>(layers.Count);
+        var y = Stem(x);
+        foreach (var layer in layers) outputs.Add(y = layer.call(y));
+        return outputs;
+    }
+
+    private Tensor Stem(Tensor x)
+    {
         var y = input_adapter.call(x);
         y = functional.relu(bn1.call(conv1.call(StemPadding.ApplyIfUneven(y, 0))));
         // -inf padding: a padded position must never win the max (the ONNX MaxPool semantics).
         y = MaxPool.Pads.ApplyIfUneven(y, double.NegativeInfinity);
         var (padH, padW) = MaxPool.Pads.LayerPadding;
-        y = functional.max_pool2d(y, MaxPool.Kernel, MaxPool.Stride, [padH, padW]);
-        foreach (var layer in layers) y = layer.call(y);
-        if (fc is not null) y = fc.call(y.mean([2, 3]));
-        return y.MoveToOuterDisposeScope();
+        return functional.max_pool2d(y, MaxPool.Kernel, MaxPool.Stride, [padH, padW]);
     }
 }

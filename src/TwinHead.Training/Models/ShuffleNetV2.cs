@@ -90,7 +90,7 @@ public sealed class ShuffleUnit : Module<Tensor, Tensor>
 /// Field names are torchvision's state-dict keys. Without conv5 and fc it is the shared trunk of the two-headed model
 /// (its <c>base_model</c>); with both it is torchvision's classifier (the three-output model uses 3 classes).
 /// </summary>
-public sealed class ShuffleNetV2 : Module<Tensor, Tensor>
+public sealed class ShuffleNetV2 : Module<Tensor, Tensor>, IStagedTrunk
 {
     private readonly Sequential conv1;
     private readonly MaxPool2d maxpool;
@@ -124,6 +124,18 @@ public sealed class ShuffleNetV2 : Module<Tensor, Tensor>
 
     /// <summary>The channel widths.</summary>
     public ShuffleNetV2Width Width { get; }
+
+    /// <summary>stage2, stage3 and stage4 with their channels; strides 8, 16 and 32.</summary>
+    public IReadOnlyList<TrunkStage> Stages =>
+        [new("stage2", Width.StageChannels[1], 8), new("stage3", Width.StageChannels[2], 16), new("stage4", Width.StageChannels[3], 32)];
+
+    /// <inheritdoc />
+    public IReadOnlyList<Tensor> StageOutputs(Tensor x)
+    {
+        var s2 = stage2.call(maxpool.call(conv1.call(x)));
+        var s3 = stage3.call(s2);
+        return [s2, s3, stage4.call(s3)];
+    }
 
     /// <summary>Trunk features (N, stage4 channels, H/32, W/32); then, for a classifier, conv5, global mean pool and fc logits.</summary>
     public override Tensor forward(Tensor x)

@@ -74,6 +74,17 @@ public sealed class TwoHeadedNetwork : Module<Tensor, Tensor>
         return (Heads(features), features);
     }
 
+    /// <summary>The trunk's stages, or null when it cannot expose them (see <see cref="IStagedTrunk"/>).</summary>
+    public IReadOnlyList<TrunkStage>? TrunkStages => (base_model as IStagedTrunk)?.Stages;
+
+    /// <summary>The logits and every trunk stage's output (the last is the trunk's feature map) of one pass.</summary>
+    public (Tensor Logits, IReadOnlyList<Tensor> Stages) ForwardWithStages(Tensor x)
+    {
+        var trunk = base_model as IStagedTrunk ?? throw new NotSupportedException($"the trunk {base_model.GetType().Name} does not expose its stages");
+        var stages = trunk.StageOutputs(x);
+        return (Heads(stages[^1]), stages);
+    }
+
     private Tensor Heads(Tensor features)
     {
         using var scope = NewDisposeScope();

@@ -161,11 +161,12 @@ public sealed class Trainer(ITrainingObserver observer)
         if (distiller is not null)
             observer.OnMessage($"distilling from {config.Distill.Teacher} ({distiller.Teacher.Architecture.Name} {distiller.Teacher.Backbone}), T {config.Distill.Temperature}, alpha {config.Distill.Alpha}" +
                 (distiller.Projection is null ? "" : $", feature weight {config.Distill.FeatureWeight}") +
+                (distiller.StagePairs.Count == 0 ? "" : $", stage hints {string.Join(", ", distiller.StagePairs.Select(p => p.Name))} (weight {config.Distill.StageWeight})") +
                 (config.Distill.MixupImages == 0 ? "" : $", {config.Distill.MixupImages} mixed images per step (mixup alpha {config.Distill.MixupAlpha})") +
                 (distiller.InputScale == 1 ? "" : $"; batches at the teacher's {distiller.TeacherInput.Width}x{distiller.TeacherInput.Height}, averaged down to {spec.Width}x{spec.Height} for the student"));
         // A teacher at a multiple of the student's size gets training batches at its own size; validation stays at the student's.
         var trainSpec = distiller?.TeacherInput ?? spec;
-        var optimizer = CreateOptimizer(model, config.Optim, distiller?.Projection?.parameters().ToArray());
+        var optimizer = CreateOptimizer(model, config.Optim, distiller?.HintParameters());
         if (optimizerState is not null) CheckpointFile.RestoreOptimizer(optimizer, optimizerState);
         var scheduler = torch.optim.lr_scheduler.StepLR(optimizer, config.Optim.StepSize, config.Optim.Gamma);
         for (var e = 0; e < state.Epoch; e++) scheduler.step();

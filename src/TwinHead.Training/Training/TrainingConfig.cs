@@ -94,6 +94,7 @@ public sealed record TrainingConfig
         Check(Distill.Temperature > 0, "distill.temperature", Distill.Temperature, "must be positive");
         Check(Distill.Alpha is >= 0 and <= 1, "distill.alpha", Distill.Alpha, "must be in [0, 1]");
         Check(Distill.FeatureWeight >= 0, "distill.feature_weight", Distill.FeatureWeight, "must be >= 0 (0: off)");
+        Check(Distill.StageWeight >= 0, "distill.stage_weight", Distill.StageWeight, "must be >= 0 (0: off)");
         Check(!Distill.IsEnabled() || Distill.TeacherCheckpoint() is not null, "distill.teacher", Distill.Teacher, "no such checkpoint file, nor a run folder with checkpoints/best.ckpt");
         Check(Distill.Unlabeled.Length == 0 || Distill.IsEnabled(), "distill.unlabeled", Distill.Unlabeled, "needs distill.teacher: only a teacher can say what unlabeled images are");
         Check(Distill.Unlabeled.Length == 0 || Directory.Exists(Distill.Unlabeled), "distill.unlabeled", Distill.Unlabeled, "no such folder");

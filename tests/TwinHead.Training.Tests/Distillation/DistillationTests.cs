@@ -256,6 +256,55 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
     }
 
     [Fact]
+    public void Stage_hints_pair_the_stages_of_equal_stride_and_teach_them_the_teachers_maps()
+    {
+        var output = data.Scratch("stage-distill");
+        TrainingConfig Config(string name, params string[] extra) => TinyRun(output, name, extra);
+        var teacher = new Trainer(new RecordingObserver()).Train(Config("teacher", "model.head_channels=32"));
+
+        var observer = new RecordingObserver();
+        var student = new Trainer(observer).Train(Config("student", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.stage_weight=2"));
+        Assert.True(double.IsFinite(student.Epochs[0].TrainLoss));
+        // The teacher's last stage is the trunk hint's (feature_weight), so only stage2 and stage3 are paired here.
+        Assert.Contains(observer.Messages, m => m.Contains("stage hints stage2->stage2, stage3->stage3 (weight 2)"));
+        using (var saved = CheckpointFile.Load(student.Run.BestCheckpoint))
+        using (var plain = ModelRegistry.Create(new ModelOptions()))
+        {
+            Assert.Equal(plain.Network.state_dict().Keys.Order(), saved.Model.Network.state_dict().Keys.Order());
+        }
+
+        // On a fixed batch, steps on the student and the stage projections bring its stage2 map towards the teacher's.
+        manual_seed(6);
+        using var model = ModelRegistry.Create(new ModelOptions());
+        using var teacherFile = CheckpointFile.Load(teacher.Run.BestCheckpoint);
+        using var distiller = new Distiller(new DistillConfig { Teacher = teacher.Run.BestCheckpoint, StageWeight = 1 }, teacherFile.Metadata.Preprocessing, model);
+        Assert.Null(distiller.Projection);
+        Assert.Equal([(0, 0), (1, 1)], distiller.StagePairs.Select(p => (p.StudentStage, p.TeacherStage)));
+        Assert.Equal(distiller.StagePairs.Sum(p => p.Projection.parameters().Count()), distiller.HintParameters().Count);
+        model.Network.eval();
+        var x = randn(8, 3, 32, 32);
+        Tensor teacherStage;
+        using (no_grad()) teacherStage = ((TwoHeadedNetwork)distiller.Teacher.Network).ForwardWithStages(x).Stages[0];
+        var optimizer = Trainer.CreateOptimizer(model, new OptimConfig { Lr = 1e-2 }, distiller.HintParameters());
+        var pair = distiller.StagePairs[0];
+        var losses = new List<float>();
+        for (var step = 0; step < 8; step++)
+        {
+            optimizer.zero_grad();
+            var value = Distiller.HintLoss(pair.Projection, ((TwoHeadedNetwork)model.Network).ForwardWithStages(x).Stages[0], teacherStage);
+            value.backward();
+            optimizer.step();
+            losses.Add(value.item<float>());
+        }
+        Assert.True(losses[^1] < 0.5 * losses[0], $"stage2 hint loss: {string.Join(", ", losses.Select(l => l.ToString("F4")))}");
+
+        var threeOutput = Assert.Throws<ConfigException>(() => new Trainer(new RecordingObserver()).Train(
+            Config("three", "model.architecture=three-output", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.stage_weight=1")));
+        Assert.Contains("distill.stage_weight", threeOutput.Message);
+        Assert.Contains("distill.stage_weight", Assert.Throws<ConfigException>(() => Config("x", "distill.stage_weight=-1").Validate()).Message);
+    }
+
+    [Fact]
     public void Trainer_adds_mixed_images_to_every_step_and_records_them()
     {
         var output = data.Scratch("distill-mixup");

@@ -34,6 +34,28 @@ public class ModelShapeTests
     }
 
     [Fact]
+    public void Staged_trunk_outputs_have_the_declared_channels_and_strides_and_end_with_the_trunk()
+    {
+        manual_seed(3);
+        using var trunk = new ShuffleNetV2(ShuffleNetV2Width.X0_5, classes: null);
+        trunk.eval();
+        var x = randn(2, 3, 64, 64);
+        using var noGrad = no_grad();
+        Assert.Equal([("stage2", 48L, 8), ("stage3", 96L, 16), ("stage4", 192L, 32)], trunk.Stages.Select(s => (s.Name, s.Channels, s.Stride)));
+        var stages = trunk.StageOutputs(x);
+        foreach (var (stage, map) in trunk.Stages.Zip(stages)) Assert.Equal([2L, stage.Channels, 64 / stage.Stride, 64 / stage.Stride], map.shape);
+        Assert.Equal(0f, (stages[^1] - trunk.call(x)).abs().max().item<float>());
+
+        using var model = ModelRegistry.Create(new ModelOptions());
+        model.Network.eval();
+        var network = (TwoHeadedNetwork)model.Network;
+        var (logits, networkStages) = network.ForwardWithStages(x);
+        Assert.Equal(0f, (logits - network.call(x)).abs().max().item<float>());
+        Assert.Equal(3, networkStages.Count);
+        Assert.Equal(trunk.Stages, network.TrunkStages);
+    }
+
+    [Fact]
     public void Two_headed_state_dict_uses_the_reference_names()
     {
         using var model = ModelRegistry.Create(new ModelOptions());

@@ -73,7 +73,14 @@ public sealed class ResNet18ImportTests(ITestOutputHelper output)
         var rgb = SmoothImage(64, seed: 2);
         using (no_grad())
         {
-            Assert.Equal([2L, 512, 2, 2], trunk.call(cat([Normalised(rgb, 64), Normalised(rgb, 64)], 0)).shape);
+            var x = cat([Normalised(rgb, 64), Normalised(rgb, 64)], 0);
+            var features = trunk.call(x);
+            Assert.Equal([2L, 512, 2, 2], features.shape);
+            // Each stage's map has the declared channels and stride, and the last stage is the trunk's output.
+            Assert.Equal([("layer1", 64L, 4), ("layer2", 128L, 8), ("layer3", 256L, 16), ("layer4", 512L, 32)], trunk.Stages.Select(s => (s.Name, s.Channels, s.Stride)));
+            var stages = trunk.StageOutputs(x);
+            foreach (var (stage, map) in trunk.Stages.Zip(stages)) Assert.Equal([2L, stage.Channels, 64 / stage.Stride, 64 / stage.Stride], map.shape);
+            Assert.Equal(0f, (stages[^1] - features).abs().max().item<float>());
         }
 
         var mean = new[] { 103.06f, 115.90f, 123.15f };
