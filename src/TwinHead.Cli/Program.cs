@@ -1,1 +1,2 @@
+TwinHead.Cli.ConsoleWidth.ApplyColumnsVariable();
 return TwinHead.Cli.TwinHeadApp.Create().Run(args);

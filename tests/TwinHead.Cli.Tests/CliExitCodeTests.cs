@@ -28,6 +28,18 @@ public sealed class CliExitCodeTests : IDisposable
 
     private string Output => output.ToString().ReplaceLineEndings(" ");
 
+    [Theory]
+    [InlineData("160", 160)]
+    [InlineData(" 120 ", 120)]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("wide", null)]
+    [InlineData("-100", null)]
+    [InlineData("12", null)]
+    [InlineData("100000", null)]
+    public void COLUMNS_sets_the_table_width_only_when_it_is_a_plausible_width(string? columns, int? expected) =>
+        Assert.Equal(expected, ConsoleWidth.Parse(columns));
+
     [Fact]
     public void Unknown_config_key_exits_2_naming_the_key_and_makes_no_run()
     {
