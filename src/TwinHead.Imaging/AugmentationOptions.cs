@@ -9,6 +9,11 @@ namespace TwinHead.Imaging;
 /// <param name="RandomResizedCropMinScale">Smallest area fraction of a random crop (aspect 3/4..4/3) stretched back to full size. 1 disables.</param>
 /// <param name="JpegQualityMin">Re-encode as JPEG at a quality drawn from [min, 100]. 0 disables.</param>
 /// <param name="GaussianBlurProbability">Probability of a Gaussian blur with sigma drawn from [0.1, 2.0]. 0 disables.</param>
+/// <param name="AspectStretchMax">
+/// Largest aspect ratio a of a view stretched to the input's shape, as a phone photo of 16:9 (a = 1.78) or 4:3 (1.33) is
+/// stretched to the square input: a drawn log-uniformly from [1/max, max], the largest window of that shape at a random
+/// position is cropped and resized back. 1 disables.
+/// </param>
 public sealed record AugmentationOptions(
     float MaxRotationDegrees = 10f,
     bool HorizontalFlip = false,
@@ -17,7 +22,8 @@ public sealed record AugmentationOptions(
     float SaturationJitter = 0f,
     float RandomResizedCropMinScale = 1f,
     float JpegQualityMin = 0f,
-    float GaussianBlurProbability = 0f)
+    float GaussianBlurProbability = 0f,
+    float AspectStretchMax = 1f)
 {
     /// <summary>The reference recipe: random rotation up to 10 degrees, nothing else.</summary>
     public static AugmentationOptions Reference { get; } = new();
@@ -35,6 +41,7 @@ public sealed record AugmentationOptions(
         Check(RandomResizedCropMinScale is > 0 and <= 1, nameof(RandomResizedCropMinScale), RandomResizedCropMinScale, "(0, 1]");
         Check(JpegQualityMin is 0 or (>= 1 and <= 100), nameof(JpegQualityMin), JpegQualityMin, "0 (off) or 1..100");
         Check(GaussianBlurProbability is >= 0 and <= 1, nameof(GaussianBlurProbability), GaussianBlurProbability, "0..1");
+        Check(AspectStretchMax is >= 1 and <= 4, nameof(AspectStretchMax), AspectStretchMax, "1 (off) ..4");
         return this;
     }
 

@@ -5,7 +5,7 @@ namespace TwinHead.Imaging;
 
 /// <summary>
 /// Training augmentations on RGB images at the model input size. Every random draw comes from the given
-/// <see cref="Random"/> in a fixed order (crop, flip, rotation, brightness, contrast, saturation, blur, JPEG), and only
+/// <see cref="Random"/> in a fixed order (aspect stretch, crop, flip, rotation, brightness, contrast, saturation, blur, JPEG), and only
 /// for enabled augmentations, so a seeded Random reproduces the result exactly.
 /// </summary>
 public static class ImageAugmenter
@@ -22,6 +22,8 @@ public static class ImageAugmenter
         options.Validate();
 
         var current = new RgbImage(image.Width, image.Height, (byte[])image.Pixels.Clone());
+        if (options.AspectStretchMax > 1f)
+            current = AspectStretch(current, options.AspectStretchMax, random);
         if (options.RandomResizedCropMinScale < 1f)
             current = RandomResizedCrop(current, options.RandomResizedCropMinScale, random);
         if (options.HorizontalFlip && random.NextDouble() < 0.5)
@@ -102,6 +104,21 @@ public static class ImageAugmenter
     {
         double low = Math.Max(0.0, 1.0 - jitter), high = 1.0 + jitter;
         return (float)(low + random.NextDouble() * (high - low));
+    }
+
+    /// <summary>
+    /// The largest window of a random aspect ratio in [1/max, max], at a random position, stretched back to the image's
+    /// shape: the distortion a photo framed at that ratio gets when it is stretched to the model's input.
+    /// </summary>
+    private static RgbImage AspectStretch(RgbImage image, float max, Random random)
+    {
+        int w = image.Width, h = image.Height;
+        double aspect = Math.Exp((random.NextDouble() * 2 - 1) * Math.Log(max));
+        var (cropW, cropH) = aspect >= (double)w / h
+            ? (w, Math.Max(1, (int)Math.Round(w / aspect)))
+            : (Math.Max(1, (int)Math.Round(h * aspect)), h);
+        int top = random.Next(h - cropH + 1), left = random.Next(w - cropW + 1);
+        return cropW == w && cropH == h ? image : ImageResizer.Resize(Crop(image, left, top, cropW, cropH), w, h);
     }
 
     private static RgbImage RandomResizedCrop(RgbImage image, float minScale, Random random)

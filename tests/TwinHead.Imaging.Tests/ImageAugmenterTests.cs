@@ -6,7 +6,7 @@ public class ImageAugmenterTests
 {
     private static readonly AugmentationOptions Everything = new(
         MaxRotationDegrees: 10f, HorizontalFlip: true, BrightnessJitter: 0.3f, ContrastJitter: 0.3f, SaturationJitter: 0.3f,
-        RandomResizedCropMinScale: 0.6f, JpegQualityMin: 50f, GaussianBlurProbability: 0.5f);
+        RandomResizedCropMinScale: 0.6f, JpegQualityMin: 50f, GaussianBlurProbability: 0.5f, AspectStretchMax: 16f / 9);
 
     private static RgbImage Flat(int size, byte r, byte g, byte b) =>
         new(size, size, Enumerable.Repeat(new[] { r, g, b }, size * size).SelectMany(p => p).ToArray());
@@ -179,6 +179,37 @@ public class ImageAugmenterTests
         var result = ImageAugmenter.Apply(image, AugmentationOptions.None with { RandomResizedCropMinScale = 0.3f }, new Random(5));
         Assert.Equal((64, 64), (result.Width, result.Height));
         Assert.NotEqual(image.Pixels, result.Pixels);
+    }
+
+    [Fact]
+    public void AspectStretchStretchesAWindowOfAtMostTheGivenRatioBackToTheSquare()
+    {
+        // Rows carry their index (value 4 * y), columns are all alike: a window wider than tall, stretched back, shows
+        // fewer rows (a vertical stretch); a window taller than wide changes nothing, as every column is the same.
+        const int size = 64;
+        var pixels = new byte[size * size * 3];
+        for (int y = 0; y < size; y++)
+            Array.Fill(pixels, (byte)(4 * y), y * size * 3, size * 3);
+        var image = new RgbImage(size, size, pixels);
+        var options = AugmentationOptions.None with { AspectStretchMax = 16f / 9 };
+        var rowSpans = new List<int>();
+        for (int seed = 0; seed < 60; seed++)
+        {
+            var result = ImageAugmenter.Apply(image, options, new Random(seed));
+            Assert.Equal((size, size), (result.Width, result.Height));
+            var firstColumn = Enumerable.Range(0, size).Select(y => (int)result.Pixels[y * size * 3]).ToArray();
+            // Rows stay uniform: the stretch is along one axis only.
+            for (int y = 0; y < size; y++)
+                Assert.All(Enumerable.Range(0, size * 3), i => Assert.InRange(Math.Abs(result.Pixels[y * size * 3 + i] - firstColumn[y]), 0, 1));
+            rowSpans.Add((firstColumn.Max() - firstColumn.Min()) / 4 + 1);
+        }
+        // The narrowest window a 16:9 ratio allows is 36 of 64 rows; about half the draws are wider than tall.
+        Assert.All(rowSpans, span => Assert.InRange(span, 34, size));
+        Assert.Contains(rowSpans, span => span < 44);
+        Assert.Contains(rowSpans, span => span == size);
+        Assert.Equal(ImageAugmenter.Apply(image, options, new Random(3)).Pixels, ImageAugmenter.Apply(image, options, new Random(3)).Pixels);
+        Assert.Contains(nameof(AugmentationOptions.AspectStretchMax), Assert.Throws<ArgumentException>(() =>
+            ImageAugmenter.Apply(image, options with { AspectStretchMax = 0.5f }, new Random(1))).Message);
     }
 
     [Fact]

@@ -77,6 +77,7 @@ public sealed record TrainingConfig
         Check(Data.Augment.Saturation is >= 0 and <= 1, "data.augment.saturation", Data.Augment.Saturation, "must be in 0..1 (0: off)");
         Check(Data.Augment.JpegQualityMin is 0 or (>= 1 and <= 100), "data.augment.jpeg_quality_min", Data.Augment.JpegQualityMin, "must be 0 (off) or in 1..100");
         Check(Data.Augment.BlurProbability is >= 0 and <= 1, "data.augment.blur_probability", Data.Augment.BlurProbability, "must be in [0, 1] (0: off)");
+        Check(Data.Augment.AspectStretch is >= 1 and <= 4, "data.augment.aspect_stretch", Data.Augment.AspectStretch, "must be in 1..4 (1: off; 1.78 = up to 16:9)");
         Check(Optim.Lr > 0, "optim.lr", Optim.Lr, "must be positive");
         Check(Optim.WeightDecay >= 0, "optim.weight_decay", Optim.WeightDecay, "must be >= 0");
         Check(Optim.Epochs is >= 1 and <= 10_000, "optim.epochs", Optim.Epochs, "must be in 1..10000");
@@ -196,11 +197,18 @@ public sealed record AugmentConfig
     /// <summary>Probability of a Gaussian blur with sigma drawn from [0.1, 2.0] pixels at the input size (0: off).</summary>
     public float BlurProbability { get; init; }
 
+    /// <summary>
+    /// Largest aspect ratio of a view stretched to the square input (1: off). Generated images are square; a phone photo
+    /// is 4:3 or 16:9 and is stretched to the square input, so its shapes are 1.33-1.78x longer one way than in anything
+    /// generated. 1.78 crops a window of a random ratio between 9:16 and 16:9 and stretches it back, the same distortion.
+    /// </summary>
+    public float AspectStretch { get; init; } = 1f;
+
     /// <summary>The imaging library's options.</summary>
     public AugmentationOptions ToOptions() => new(
         MaxRotationDegrees: RotationDegrees, HorizontalFlip: HorizontalFlip, BrightnessJitter: Brightness,
         ContrastJitter: Contrast, SaturationJitter: Saturation, RandomResizedCropMinScale: CropMinScale,
-        JpegQualityMin: JpegQualityMin, GaussianBlurProbability: BlurProbability);
+        JpegQualityMin: JpegQualityMin, GaussianBlurProbability: BlurProbability, AspectStretchMax: AspectStretch);
 }
 
 /// <summary>Model settings.</summary>

@@ -9,20 +9,22 @@ public class AugmentConfigTests
     public void Jpeg_and_blur_keys_reach_the_augmenter_options()
     {
         var config = LayeredYamlConfig.ResolveText<TrainingConfig>(
-            "data:\n  augment:\n    jpeg_quality_min: 60\n", "test.yaml", ["data.augment.blur_probability=0.25"]);
+            "data:\n  augment:\n    jpeg_quality_min: 60\n", "test.yaml", ["data.augment.blur_probability=0.25", "data.augment.aspect_stretch=1.78"]);
 
         config.Validate();
         var options = config.Data.Augment.ToOptions();
 
         Assert.Equal(60f, options.JpegQualityMin);
         Assert.Equal(0.25f, options.GaussianBlurProbability);
+        Assert.Equal(1.78f, options.AspectStretchMax);
         Assert.Contains("jpeg_quality_min: 60", LayeredYamlConfig.ToYaml(config));
     }
 
     [Fact]
-    public void Both_are_off_by_default()
+    public void Jpeg_blur_and_aspect_stretch_are_off_by_default()
     {
         var options = new TrainingConfig().Data.Augment.ToOptions();
+        Assert.Equal(1f, options.AspectStretchMax);
 
         Assert.Equal(0f, options.JpegQualityMin);
         Assert.Equal(0f, options.GaussianBlurProbability);
@@ -35,6 +37,8 @@ public class AugmentConfigTests
     [InlineData("data.augment.brightness=-0.1")]
     [InlineData("data.augment.contrast=2")]
     [InlineData("data.augment.saturation=3")]
+    [InlineData("data.augment.aspect_stretch=0.5")]
+    [InlineData("data.augment.aspect_stretch=5")]
     public void Out_of_range_values_are_refused_naming_the_key(string assignment)
     {
         var config = LayeredYamlConfig.ResolveText<TrainingConfig>("", "test.yaml", [assignment]);
