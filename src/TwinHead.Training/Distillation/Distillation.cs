@@ -185,6 +185,7 @@ public sealed class Distiller : IDisposable
                 StagePairs = PairStages(studentNetwork.TrunkStages, teacherNetwork.TrunkStages);
                 if (StagePairs.Count == 0)
                 {
+                    Projection?.Dispose();
                     teacher.Dispose();
                     throw new Core.Config.ConfigException("distill.stage_weight: the student's and the teacher's trunks have no intermediate stages of equal stride to match");
                 }
