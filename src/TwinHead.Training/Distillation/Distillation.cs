@@ -263,26 +263,11 @@ public sealed class Distiller : IDisposable
         if (unlabeled is not null) x = cat([x, unlabeled], 0);
         if (mixed is not null) x = cat([x, mixed], 0);
         var studentX = StudentView(x);
-        if (StagePairs.Count > 0) return StepWithStages(student, x, studentX, labels, settings, labeled);
-        if (Projection is null)
+        if (Projection is null && StagePairs.Count == 0)
         {
             var logits = student.Network.call(studentX).to_type(ScalarType.Float32);
             return (logits.narrow(0, 0, labeled), Loss.Compute(student.Architecture, logits, teacher.Model.Architecture, TeacherLogits(x), labels, settings));
         }
-        Tensor teacherLogits, teacherTrunk;
-        using (no_grad())
-        {
-            var (tl, tt) = ((TwoHeadedNetwork)teacher.Model.Network).ForwardWithTrunk(x);
-            (teacherLogits, teacherTrunk) = (tl.to_type(ScalarType.Float32), tt.to_type(ScalarType.Float32));
-        }
-        var (studentLogits, studentTrunk) = ((TwoHeadedNetwork)student.Network).ForwardWithTrunk(studentX);
-        studentLogits = studentLogits.to_type(ScalarType.Float32);
-        var loss = Loss.Compute(student.Architecture, studentLogits, teacher.Model.Architecture, teacherLogits, labels, settings);
-        return (studentLogits.narrow(0, 0, labeled), loss.Plus(FeatureLoss(studentTrunk, teacherTrunk).Times(featureWeight)));
-    }
-
-    private (Tensor Logits, Tensor Loss) StepWithStages(BuiltModel student, Tensor x, Tensor studentX, Tensor labels, LossSettings settings, long labeled)
-    {
         Tensor teacherLogits;
         IReadOnlyList<Tensor> teacherStages;
         using (no_grad())
@@ -294,9 +279,13 @@ public sealed class Distiller : IDisposable
         studentLogits = studentLogits.to_type(ScalarType.Float32);
         var loss = Loss.Compute(student.Architecture, studentLogits, teacher.Model.Architecture, teacherLogits, labels, settings);
         if (Projection is not null) loss = loss.Plus(FeatureLoss(studentStages[^1], teacherStages[^1]).Times(featureWeight));
-        var stageLoss = StagePairs.Select(p => HintLoss(p.Projection, studentStages[p.StudentStage], teacherStages[p.TeacherStage]))
-            .Aggregate((a, b) => a.Plus(b));
-        return (studentLogits.narrow(0, 0, labeled), loss.Plus(stageLoss.Times(stageWeight / StagePairs.Count)));
+        if (StagePairs.Count > 0)
+        {
+            var stageLoss = StagePairs.Select(p => HintLoss(p.Projection, studentStages[p.StudentStage], teacherStages[p.TeacherStage]))
+                .Aggregate((a, b) => a.Plus(b));
+            loss = loss.Plus(stageLoss.Times(stageWeight / StagePairs.Count));
+        }
+        return (studentLogits.narrow(0, 0, labeled), loss);
     }
 
     /// <summary>

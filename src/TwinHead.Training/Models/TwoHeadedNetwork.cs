@@ -67,17 +67,13 @@ public sealed class TwoHeadedNetwork : Module<Tensor, Tensor>
         return Heads(base_model.call(x)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The logits and the trunk's feature map (N, C, H, W) of one pass; feature distillation matches the latter.</summary>
-    public (Tensor Logits, Tensor Trunk) ForwardWithTrunk(Tensor x)
-    {
-        var features = base_model.call(x);
-        return (Heads(features), features);
-    }
-
     /// <summary>The trunk's stages, or null when it cannot expose them (see <see cref="IStagedTrunk"/>).</summary>
     public IReadOnlyList<TrunkStage>? TrunkStages => (base_model as IStagedTrunk)?.Stages;
 
-    /// <summary>The logits and every trunk stage's output (the last is the trunk's feature map) of one pass.</summary>
+    /// <summary>
+    /// The logits and every trunk stage's output of one pass; the last is the trunk's feature map, which feature
+    /// distillation matches, the others are what stage hints match.
+    /// </summary>
     public (Tensor Logits, IReadOnlyList<Tensor> Stages) ForwardWithStages(Tensor x)
     {
         var trunk = base_model as IStagedTrunk ?? throw new NotSupportedException($"the trunk {base_model.GetType().Name} does not expose its stages");

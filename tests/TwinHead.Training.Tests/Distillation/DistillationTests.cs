@@ -105,6 +105,22 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
     }
 
     /// <summary>One epoch of three steps at 32 px on the tiny dataset, written under <paramref name="output"/>.</summary>
+    /// <summary>Eight Adam steps (lr 0.01) on the model and <paramref name="extra"/> parameters; the loss before each step.</summary>
+    private static List<float> Descend(BuiltModel model, IReadOnlyList<TorchSharp.Modules.Parameter> extra, Func<Tensor> loss)
+    {
+        var optimizer = Trainer.CreateOptimizer(model, new OptimConfig { Lr = 1e-2 }, extra);
+        var losses = new List<float>();
+        for (var step = 0; step < 8; step++)
+        {
+            optimizer.zero_grad();
+            var value = loss();
+            value.backward();
+            optimizer.step();
+            losses.Add(value.item<float>());
+        }
+        return losses;
+    }
+
     private TrainingConfig TinyRun(string output, string name, string[] extra) => BuiltInConfigs.Resolve("quickstart", [
         $"data.root={data.Root}", "data.image_size=32", "data.batch_size=8", "data.workers=2", "optim.epochs=1",
         "data.max_steps_per_epoch=3", $"output={output}", $"name={name}", "tensorboard=false", "threads=1", .. extra]);
@@ -236,17 +252,9 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
         model.Network.eval();
         var x = randn(8, 3, 32, 32);
         Tensor teacherTrunk;
-        using (no_grad()) teacherTrunk = ((TwoHeadedNetwork)distiller.Teacher.Network).ForwardWithTrunk(x).Trunk;
-        var optimizer = Trainer.CreateOptimizer(model, new OptimConfig { Lr = 1e-2 }, distiller.Projection!.parameters().ToArray());
-        var losses = new List<float>();
-        for (var step = 0; step < 8; step++)
-        {
-            optimizer.zero_grad();
-            var value = distiller.FeatureLoss(((TwoHeadedNetwork)model.Network).ForwardWithTrunk(x).Trunk, teacherTrunk);
-            value.backward();
-            optimizer.step();
-            losses.Add(value.item<float>());
-        }
+        using (no_grad()) teacherTrunk = ((TwoHeadedNetwork)distiller.Teacher.Network).ForwardWithStages(x).Stages[^1];
+        var losses = Descend(model, distiller.Projection!.parameters().ToArray(),
+            () => distiller.FeatureLoss(((TwoHeadedNetwork)model.Network).ForwardWithStages(x).Stages[^1], teacherTrunk));
         Assert.True(losses[^1] < 0.5 * losses[0], $"feature loss: {string.Join(", ", losses.Select(l => l.ToString("F4")))}");
 
         var threeOutput = Assert.Throws<ConfigException>(() => new Trainer(new RecordingObserver()).Train(
@@ -285,17 +293,9 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
         var x = randn(8, 3, 32, 32);
         Tensor teacherStage;
         using (no_grad()) teacherStage = ((TwoHeadedNetwork)distiller.Teacher.Network).ForwardWithStages(x).Stages[0];
-        var optimizer = Trainer.CreateOptimizer(model, new OptimConfig { Lr = 1e-2 }, distiller.HintParameters());
         var pair = distiller.StagePairs[0];
-        var losses = new List<float>();
-        for (var step = 0; step < 8; step++)
-        {
-            optimizer.zero_grad();
-            var value = Distiller.HintLoss(pair.Projection, ((TwoHeadedNetwork)model.Network).ForwardWithStages(x).Stages[0], teacherStage);
-            value.backward();
-            optimizer.step();
-            losses.Add(value.item<float>());
-        }
+        var losses = Descend(model, distiller.HintParameters(),
+            () => Distiller.HintLoss(pair.Projection, ((TwoHeadedNetwork)model.Network).ForwardWithStages(x).Stages[0], teacherStage));
         Assert.True(losses[^1] < 0.5 * losses[0], $"stage2 hint loss: {string.Join(", ", losses.Select(l => l.ToString("F4")))}");
 
         var threeOutput = Assert.Throws<ConfigException>(() => new Trainer(new RecordingObserver()).Train(
