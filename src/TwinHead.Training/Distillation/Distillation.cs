@@ -44,6 +44,14 @@ public sealed record DistillConfig
     public double StageWeight { get; init; }
 
     /// <summary>
+    /// Whether the student's trunk learns from the hints alone (<see cref="FeatureWeight"/>, <see cref="StageWeight"/>): its
+    /// heads see the trunk's map detached, so the label and soft losses train only the heads. The trunk then imitates the
+    /// teacher's ImageNet trunk and nothing else, as the frozen-trunk teacher's heads sit on a trunk that never saw a
+    /// generated image, instead of also learning whatever separates the generator's classes. Needs a feature weight.
+    /// </summary>
+    public bool HintOnlyTrunk { get; init; }
+
+    /// <summary>
     /// Folder of unlabeled images (searched recursively; empty: none), for example photos from production that nobody has
     /// labelled. Each training step adds a batch of them, augmented like the training data, on which only the soft and
     /// feature losses act: the student learns the teacher's answers and features on pictures the labelled set lacks.
@@ -138,6 +146,7 @@ public sealed class Distiller : IDisposable
     private readonly LoadedCheckpoint teacher;
     private readonly double featureWeight;
     private readonly double stageWeight;
+    private readonly bool hintOnlyTrunk;
     private readonly int mixupImages;
     private readonly double mixupAlpha;
     private readonly int mixupSeed;
@@ -172,6 +181,7 @@ public sealed class Distiller : IDisposable
         TeacherInput = input;
         featureWeight = config.FeatureWeight;
         stageWeight = config.StageWeight;
+        hintOnlyTrunk = config.HintOnlyTrunk;
         if (featureWeight > 0 || stageWeight > 0)
         {
             if (teacher.Model.Network is not TwoHeadedNetwork teacherNetwork || student.Network is not TwoHeadedNetwork studentNetwork)
@@ -275,7 +285,7 @@ public sealed class Distiller : IDisposable
             var (tl, ts) = ((TwoHeadedNetwork)teacher.Model.Network).ForwardWithStages(x);
             (teacherLogits, teacherStages) = (tl.to_type(ScalarType.Float32), ts.Select(t => t.to_type(ScalarType.Float32)).ToList());
         }
-        var (studentLogits, studentStages) = ((TwoHeadedNetwork)student.Network).ForwardWithStages(studentX);
+        var (studentLogits, studentStages) = ((TwoHeadedNetwork)student.Network).ForwardWithStages(studentX, detachTrunk: hintOnlyTrunk);
         studentLogits = studentLogits.to_type(ScalarType.Float32);
         var loss = Loss.Compute(student.Architecture, studentLogits, teacher.Model.Architecture, teacherLogits, labels, settings);
         if (Projection is not null) loss = loss.Plus(FeatureLoss(studentStages[^1], teacherStages[^1]).Times(featureWeight));

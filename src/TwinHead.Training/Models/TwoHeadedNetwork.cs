@@ -74,11 +74,13 @@ public sealed class TwoHeadedNetwork : Module<Tensor, Tensor>
     /// The logits and every trunk stage's output of one pass; the last is the trunk's feature map, which feature
     /// distillation matches, the others are what stage hints match.
     /// </summary>
-    public (Tensor Logits, IReadOnlyList<Tensor> Stages) ForwardWithStages(Tensor x)
+    /// <param name="x">The input batch.</param>
+    /// <param name="detachTrunk">Give the heads the trunk's map cut from the graph, so losses on the logits train the heads alone.</param>
+    public (Tensor Logits, IReadOnlyList<Tensor> Stages) ForwardWithStages(Tensor x, bool detachTrunk = false)
     {
         var trunk = base_model as IStagedTrunk ?? throw new NotSupportedException($"the trunk {base_model.GetType().Name} does not expose its stages");
         var stages = trunk.StageOutputs(x);
-        return (Heads(stages[^1]), stages);
+        return (Heads(detachTrunk ? stages[^1].detach() : stages[^1]), stages);
     }
 
     private Tensor Heads(Tensor features)

@@ -162,6 +162,7 @@ public sealed class Trainer(ITrainingObserver observer)
             observer.OnMessage($"distilling from {config.Distill.Teacher} ({distiller.Teacher.Architecture.Name} {distiller.Teacher.Backbone}), T {config.Distill.Temperature}, alpha {config.Distill.Alpha}" +
                 (distiller.Projection is null ? "" : $", feature weight {config.Distill.FeatureWeight}") +
                 (distiller.StagePairs.Count == 0 ? "" : $", stage hints {string.Join(", ", distiller.StagePairs.Select(p => p.Name))} (weight {config.Distill.StageWeight})") +
+                (config.Distill.HintOnlyTrunk ? ", trunk trained by the hints only (heads on its detached map)" : "") +
                 (config.Distill.MixupImages == 0 ? "" : $", {config.Distill.MixupImages} mixed images per step (mixup alpha {config.Distill.MixupAlpha})") +
                 (distiller.InputScale == 1 ? "" : $"; batches at the teacher's {distiller.TeacherInput.Width}x{distiller.TeacherInput.Height}, averaged down to {spec.Width}x{spec.Height} for the student"));
         // A teacher at a multiple of the student's size gets training batches at its own size; validation stays at the student's.

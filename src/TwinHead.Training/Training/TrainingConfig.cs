@@ -96,6 +96,8 @@ public sealed record TrainingConfig
         Check(Distill.Alpha is >= 0 and <= 1, "distill.alpha", Distill.Alpha, "must be in [0, 1]");
         Check(Distill.FeatureWeight >= 0, "distill.feature_weight", Distill.FeatureWeight, "must be >= 0 (0: off)");
         Check(Distill.StageWeight >= 0, "distill.stage_weight", Distill.StageWeight, "must be >= 0 (0: off)");
+        Check(!Distill.HintOnlyTrunk || Distill.FeatureWeight > 0, "distill.hint_only_trunk", Distill.HintOnlyTrunk,
+            "needs distill.feature_weight > 0: with the heads' losses cut off, the trunk's hint is all it learns from");
         Check(!Distill.IsEnabled() || Distill.TeacherCheckpoint() is not null, "distill.teacher", Distill.Teacher, "no such checkpoint file, nor a run folder with checkpoints/best.ckpt");
         Check(Distill.Unlabeled.Length == 0 || Distill.IsEnabled(), "distill.unlabeled", Distill.Unlabeled, "needs distill.teacher: only a teacher can say what unlabeled images are");
         Check(Distill.Unlabeled.Length == 0 || Directory.Exists(Distill.Unlabeled), "distill.unlabeled", Distill.Unlabeled, "no such folder");

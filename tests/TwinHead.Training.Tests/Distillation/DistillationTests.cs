@@ -104,7 +104,6 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
         Assert.Throws<NotSupportedException>(() => loss.SoftLoss(Architecture.ThreeOutput, threeWay, Architecture.TwoHeaded, agreeing, settings));
     }
 
-    /// <summary>One epoch of three steps at 32 px on the tiny dataset, written under <paramref name="output"/>.</summary>
     /// <summary>Eight Adam steps (lr 0.01) on the model and <paramref name="extra"/> parameters; the loss before each step.</summary>
     private static List<float> Descend(BuiltModel model, IReadOnlyList<TorchSharp.Modules.Parameter> extra, Func<Tensor> loss)
     {
@@ -121,6 +120,7 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
         return losses;
     }
 
+    /// <summary>One epoch of three steps at 32 px on the tiny dataset, written under <paramref name="output"/>.</summary>
     private TrainingConfig TinyRun(string output, string name, string[] extra) => BuiltInConfigs.Resolve("quickstart", [
         $"data.root={data.Root}", "data.image_size=32", "data.batch_size=8", "data.workers=2", "optim.epochs=1",
         "data.max_steps_per_epoch=3", $"output={output}", $"name={name}", "tensorboard=false", "threads=1", .. extra]);
@@ -302,6 +302,49 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
             Config("three", "model.architecture=three-output", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.stage_weight=1")));
         Assert.Contains("distill.stage_weight", threeOutput.Message);
         Assert.Contains("distill.stage_weight", Assert.Throws<ConfigException>(() => Config("x", "distill.stage_weight=-1").Validate()).Message);
+    }
+
+    [Fact]
+    public void A_hint_only_trunk_gets_the_gradient_of_the_hint_alone_and_the_heads_that_of_the_rest()
+    {
+        var output = data.Scratch("hint-only-trunk");
+        TrainingConfig Config(string name, params string[] extra) => TinyRun(output, name, extra);
+        var teacher = new Trainer(new RecordingObserver()).Train(Config("teacher", "model.head_channels=32"));
+        var observer = new RecordingObserver();
+        var student = new Trainer(observer).Train(Config("student", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.feature_weight=2", "distill.hint_only_trunk=true"));
+        Assert.True(double.IsFinite(student.Epochs[0].TrainLoss));
+        Assert.Contains(observer.Messages, m => m.Contains("trunk trained by the hints only"));
+        var missingHint = Assert.Throws<ConfigException>(() => Config("x", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.hint_only_trunk=true").Validate());
+        Assert.Contains("distill.hint_only_trunk", missingHint.Message);
+        Assert.Contains("feature_weight", missingHint.Message);
+
+        // One step's gradients: the trunk's equal those of the weighted hint alone; the heads' are those of the whole loss.
+        manual_seed(8);
+        using var model = ModelRegistry.Create(new ModelOptions());
+        using var teacherFile = CheckpointFile.Load(teacher.Run.BestCheckpoint);
+        var config = new DistillConfig { Teacher = teacher.Run.BestCheckpoint, FeatureWeight = 2, HintOnlyTrunk = true };
+        using var distiller = new Distiller(config, teacherFile.Metadata.Preprocessing, model);
+        model.Network.eval();
+        var x = randn(8, 3, 32, 32);
+        var network = (TwoHeadedNetwork)model.Network;
+        Dictionary<string, Tensor> Gradients(Func<Tensor> loss)
+        {
+            network.zero_grad();
+            loss().backward();
+            // Parameters the loss does not reach have no gradient, or a zero one.
+            return network.named_parameters().Where(p => p.parameter.grad is { } g && g.abs().sum().item<float>() > 0)
+                .ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        }
+        var step = Gradients(() => distiller.Step(model, x, Labels, new LossSettings()).Loss);
+        Tensor teacherTrunk;
+        using (no_grad()) teacherTrunk = ((TwoHeadedNetwork)distiller.Teacher.Network).ForwardWithStages(x).Stages[^1];
+        var hint = Gradients(() => distiller.FeatureLoss(network.ForwardWithStages(x).Stages[^1], teacherTrunk).Times(2));
+        var trunk = step.Keys.Where(k => k.StartsWith("base_model.")).ToList();
+        Assert.NotEmpty(trunk);
+        Assert.Equal(trunk.Order(), hint.Keys.Where(k => k.StartsWith("base_model.")).Order());
+        foreach (var name in trunk) Assert.True(step[name].allclose(hint[name], rtol: 1e-4, atol: 1e-7), name);
+        Assert.Contains("fc1.weight", step.Keys);
+        Assert.DoesNotContain(hint.Keys, k => k.StartsWith("fc1.") || k.StartsWith("head1_conv."));
     }
 
     [Fact]
