@@ -120,6 +120,9 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
         return losses;
     }
 
+    /// <summary>The teacher of the distillation tests: a slim-headed tiny run named <c>teacher</c> under <paramref name="output"/>.</summary>
+    private TrainingResult TinyTeacher(string output) => new Trainer(new RecordingObserver()).Train(TinyRun(output, "teacher", ["model.head_channels=32"]));
+
     /// <summary>One epoch of three steps at 32 px on the tiny dataset, written under <paramref name="output"/>.</summary>
     private TrainingConfig TinyRun(string output, string name, string[] extra) => BuiltInConfigs.Resolve("quickstart", [
         $"data.root={data.Root}", "data.image_size=32", "data.batch_size=8", "data.workers=2", "optim.epochs=1",
@@ -130,7 +133,7 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
     {
         var output = data.Scratch("distill");
         TrainingConfig Config(string name, params string[] extra) => TinyRun(output, name, extra);
-        var teacher = new Trainer(new RecordingObserver()).Train(Config("teacher", "model.head_channels=32"));
+        var teacher = TinyTeacher(output);
 
         var student = new Trainer(new RecordingObserver()).Train(Config("student", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.temperature=3", "distill.alpha=0.5"));
 
@@ -197,7 +200,7 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
     {
         var output = data.Scratch("distill-unlabeled");
         TrainingConfig Config(string name, params string[] extra) => TinyRun(output, name, extra);
-        var teacher = new Trainer(new RecordingObserver()).Train(Config("teacher", "model.head_channels=32"));
+        var teacher = TinyTeacher(output);
         // Nested folders and a non-image file, as a folder of collected photos has.
         var unlabeled = Path.Combine(output, "unlabeled");
         var sources = Directory.EnumerateFiles(Path.Combine(data.Root, "screens")).Take(3).Concat(Directory.EnumerateFiles(Path.Combine(data.Root, "documents")).Take(2)).ToArray();
@@ -233,7 +236,7 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
     {
         var output = data.Scratch("feature-distill");
         TrainingConfig Config(string name, params string[] extra) => TinyRun(output, name, extra);
-        var teacher = new Trainer(new RecordingObserver()).Train(Config("teacher", "model.head_channels=32"));
+        var teacher = TinyTeacher(output);
 
         var student = new Trainer(new RecordingObserver()).Train(Config("student", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.feature_weight=1"));
         Assert.True(double.IsFinite(student.Epochs[0].TrainLoss));
@@ -268,7 +271,7 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
     {
         var output = data.Scratch("stage-distill");
         TrainingConfig Config(string name, params string[] extra) => TinyRun(output, name, extra);
-        var teacher = new Trainer(new RecordingObserver()).Train(Config("teacher", "model.head_channels=32"));
+        var teacher = TinyTeacher(output);
 
         var observer = new RecordingObserver();
         var student = new Trainer(observer).Train(Config("student", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.stage_weight=2"));
@@ -309,7 +312,7 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
     {
         var output = data.Scratch("hint-only-trunk");
         TrainingConfig Config(string name, params string[] extra) => TinyRun(output, name, extra);
-        var teacher = new Trainer(new RecordingObserver()).Train(Config("teacher", "model.head_channels=32"));
+        var teacher = TinyTeacher(output);
         var observer = new RecordingObserver();
         var student = new Trainer(observer).Train(Config("student", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.feature_weight=2", "distill.hint_only_trunk=true"));
         Assert.True(double.IsFinite(student.Epochs[0].TrainLoss));
@@ -352,7 +355,7 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
     {
         var output = data.Scratch("distill-mixup");
         TrainingConfig Config(string name, params string[] extra) => TinyRun(output, name, extra);
-        var teacher = new Trainer(new RecordingObserver()).Train(Config("teacher", "model.head_channels=32"));
+        var teacher = TinyTeacher(output);
 
         var observer = new RecordingObserver();
         var student = new Trainer(observer).Train(Config("student", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.mixup_images=3", "distill.mixup_alpha=0.5"));
