@@ -27,7 +27,8 @@ if [ -d /usr/share/wallpapers ]; then
   done
 fi
 if [ -d /usr/share/palapeli ]; then
-  find /usr/share/palapeli/collection /usr/share/palapeli/backgrounds -type f -name '*.jpg' -print0 2>/dev/null |
+  # Searched from the package's root: a missing subfolder would make find fail and, under pipefail, stop the script.
+  find /usr/share/palapeli -type f -name '*.jpg' \( -path '*/collection/*' -o -path '*/backgrounds/*' \) -print0 |
     while IFS= read -r -d '' f; do link "$f" "$out/backgrounds"; done
 fi
 if [ "$stamps" = 1 ] && [ -d /usr/share/tuxpaint/stamps ]; then
