@@ -30,7 +30,7 @@ switch (command)
             "      writes a randomly initialised model to ONNX (speed does not depend on weights)",
             "  inference --model ONNX [--csv /work/shared/data/real-dev/test.csv] [--root CSV_FOLDER] [--passes 1] [--repeats 3] [--limit N]",
             "      per-image latency from bytes in memory (ONNX Runtime 1 and 2 threads, decode/after-decode split), concurrent throughput, TorchSharp eager",
-            "  micro [BenchmarkDotNet args]   micro-benchmarks (preprocessing)"));
+            "  micro [BenchmarkDotNet args]   micro-benchmarks (preprocessing, JPEG encoding of a generated sample)"));
         return command == "help" ? 0 : 2;
 }
 

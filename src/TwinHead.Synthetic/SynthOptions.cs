@@ -67,5 +67,6 @@ public sealed record SynthOptions(
 /// <param name="OutputDirectory">Dataset root (full path).</param>
 /// <param name="FontFiles">Font files the text was drawn with (listed in <c>sources.tsv</c>).</param>
 /// <param name="PhotoFiles">Photo files available as scene and screen content (listed in <c>sources.tsv</c>).</param>
+/// <param name="JpegEncoder">The library that compressed the images (<see cref="Imaging.JpegEncoder.Name"/>); the files are the same either way.</param>
 public sealed record SynthResult(int Images, IReadOnlyDictionary<DocumentClass, int> PerClass, TimeSpan Elapsed, string OutputDirectory,
-    int FontFiles, int PhotoFiles);
+    int FontFiles, int PhotoFiles, string JpegEncoder);

@@ -4,6 +4,7 @@ using System.Text;
 using SkiaSharp;
 using TwinHead.Core.Data;
 using TwinHead.Core.Labels;
+using TwinHead.Imaging;
 
 namespace TwinHead.Synthetic;
 
@@ -44,6 +45,8 @@ public sealed class SyntheticDatasetGenerator
         var root = Path.GetFullPath(options.OutputDirectory);
         var assets = this.assets.Value;
         PrepareOutputDirectory(root);
+        // Resolved before the workers start: choosing the encoder sets an environment variable for TurboJPEG.
+        var encoder = JpegEncoder.Name;
 
         var plan = Enumerable.Range(0, options.Count).Select(PlanItem).ToArray();
         var records = new string[options.Count][];
@@ -71,7 +74,7 @@ public sealed class SyntheticDatasetGenerator
         WriteSplits(root, plan);
         WriteSources(Path.Combine(root, SourcesTsvName), assets.Fonts.Files, assets.Photos);
         var perClass = DocumentClasses.All.ToDictionary(c => c, c => plan.Count(p => p.Label == c));
-        return new SynthResult(options.Count, perClass, stopwatch.Elapsed, root, assets.Fonts.Files.Count, assets.Photos.Count);
+        return new SynthResult(options.Count, perClass, stopwatch.Elapsed, root, assets.Fonts.Files.Count, assets.Photos.Count, encoder);
     }
 
     /// <summary>
@@ -130,12 +133,7 @@ public sealed class SyntheticDatasetGenerator
         return files.ToArray();
     }
 
-    internal static byte[] JpegBytes(SKBitmap bitmap, int quality)
-    {
-        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, quality)
-            ?? throw new InvalidOperationException("SkiaSharp could not encode a JPEG");
-        return data.ToArray();
-    }
+    internal static byte[] JpegBytes(SKBitmap bitmap, int quality) => JpegEncoder.Encode(bitmap, quality);
 
     private readonly record struct PlannedItem(int Index, DocumentClass Label, ulong Seed, string RelativePath);
 

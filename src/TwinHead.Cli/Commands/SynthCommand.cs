@@ -80,7 +80,7 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
         foreach (var (label, count) in result.PerClass.OrderBy(kv => kv.Key)) table.AddRow(DocumentClasses.NameOf(label), $"{count}");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"{result.Images} images in {result.Elapsed.TotalSeconds:F1} s ({result.Images / result.Elapsed.TotalSeconds:F1} images/s) -> [bold]{result.OutputDirectory}[/]");
-        AnsiConsole.MarkupLineInterpolated($"drawn with {result.FontFiles} font files and {result.PhotoFiles} photos (listed in {SyntheticDatasetGenerator.SourcesTsvName})");
+        AnsiConsole.MarkupLineInterpolated($"drawn with {result.FontFiles} font files and {result.PhotoFiles} photos (listed in {SyntheticDatasetGenerator.SourcesTsvName}); JPEG encoder: {result.JpegEncoder}");
         return 0;
     }
 
