@@ -69,4 +69,23 @@ public sealed class DecodedPhotoCacheTests : IDisposable
         File.WriteAllBytes(entry, File.ReadAllBytes(entry)[..40]);
         Assert.Null(cache.TryLoad(photo, 768));
     }
+
+    [Fact]
+    public void Entries_are_stored_uncompressed_and_replace_the_zlib_entry_of_format_1()
+    {
+        Directory.CreateDirectory(root);
+        var photo = Path.Combine(root, "photo.webp");
+        File.WriteAllBytes(photo, new byte[100]);
+        var cache = new DecodedPhotoCache(Path.Combine(root, "cache"));
+        var previous = cache.EntryPath(photo, 768, formatVersion: 1)!;
+        Directory.CreateDirectory(Path.GetDirectoryName(previous)!);
+        File.WriteAllBytes(previous, new byte[64]);
+        using var image = Sample();
+
+        cache.TryStore(photo, 768, image);
+
+        Assert.False(File.Exists(previous));
+        var entry = new FileInfo(cache.EntryPath(photo, 768)!);
+        Assert.Equal(16 + image.Width * image.Height * 4, entry.Length);
+    }
 }
