@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using SkiaSharp;
 
@@ -144,54 +145,84 @@ internal static class BayerMosaic
         int w = bitmap.Width, h = bitmap.Height, stride = bitmap.RowBytes;
         if (w < 4 || h < 4) return;
         var px = (byte*)bitmap.GetPixels();
-        // Raw single-channel sample per pixel: R G on even rows, G B on odd rows.
-        var raw = new byte[w * h];
-        fixed (byte* rawStart = raw)
+        // Raw single-channel samples of three rows at a time (R G on even rows, G B on odd rows): row y + 1 is read
+        // before row y is rebuilt, so every raw sample comes from the untouched scene.
+        var window = ArrayPool<byte>.Shared.Rent(3 * w);
+        try
         {
-            for (var y = 0; y < h; y++)
+            fixed (byte* rawStart = window)
             {
-                var src = px + (long)y * stride;
-                var dst = rawStart + y * w;
-                var first = (y & 1) == 0 ? 0 : 1;
-                for (var x = 0; x < w; x += 2)
+                Sample(px, rawStart, w, 0);
+                Sample(px + stride, rawStart + w, w, 1);
+                for (var y = 1; y < h - 1; y++)
                 {
-                    dst[x] = src[x * 4 + first];
-                    if (x + 1 < w) dst[x + 1] = src[x * 4 + 4 + first + 1];
-                }
-            }
-            for (var y = 1; y < h - 1; y++)
-            {
-                var o = px + (long)y * stride;
-                var r0 = rawStart + (y - 1) * w;
-                var r1 = rawStart + y * w;
-                var r2 = rawStart + (y + 1) * w;
-                // Even rows: red sites at even x, green at odd x; odd rows: green at even x, blue at odd x. Green sites
-                // rebuild red and blue from row and column neighbours; red and blue sites rebuild green from the four
-                // edge neighbours and the opposite colour from the four diagonals.
-                var evenRow = (y & 1) == 0;
-                for (var x = 1; x < w - 1; x++)
-                {
-                    int c = r1[x];
-                    var q = o + x * 4;
-                    var green = ((x & 1) == 0) != evenRow;
-                    if (green)
-                    {
-                        var horiz = (byte)((r1[x - 1] + r1[x + 1] + 1) >> 1);
-                        var vert = (byte)((r0[x] + r2[x] + 1) >> 1);
-                        q[1] = (byte)c;
-                        if (evenRow) { q[0] = horiz; q[2] = vert; }
-                        else { q[2] = horiz; q[0] = vert; }
-                    }
-                    else
-                    {
-                        var cross = (byte)((r0[x] + r2[x] + r1[x - 1] + r1[x + 1] + 2) >> 2);
-                        var diag = (byte)((r0[x - 1] + r0[x + 1] + r2[x - 1] + r2[x + 1] + 2) >> 2);
-                        q[1] = cross;
-                        if (evenRow) { q[0] = (byte)c; q[2] = diag; }
-                        else { q[2] = (byte)c; q[0] = diag; }
-                    }
+                    var r0 = rawStart + (y - 1) % 3 * w;
+                    var r1 = rawStart + y % 3 * w;
+                    var r2 = rawStart + (y + 1) % 3 * w;
+                    Sample(px + (long)(y + 1) * stride, r2, w, y + 1);
+                    Rebuild(px + (long)y * stride, r0, r1, r2, w, (y & 1) == 0);
                 }
             }
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(window);
+        }
+    }
+
+    private static unsafe void Sample(byte* src, byte* dst, int w, int y)
+    {
+        var first = (y & 1) == 0 ? 0 : 1;
+        for (var x = 0; x < w; x += 2)
+        {
+            dst[x] = src[x * 4 + first];
+            if (x + 1 < w) dst[x + 1] = src[x * 4 + 4 + first + 1];
+        }
+    }
+
+    private static unsafe void Rebuild(byte* o, byte* r0, byte* r1, byte* r2, int w, bool evenRow)
+    {
+        // Even rows: red sites at even x, green at odd x; odd rows: green at even x, blue at odd x. Pixels go in
+        // pairs of one green and one red or blue site, so the loop does not branch on the site.
+        var x = 1;
+        if (evenRow)
+        {
+            for (; x + 1 < w - 1; x += 2)
+            {
+                GreenSite(o + x * 4, r0, r1, r2, x, 0, 2);
+                ColourSite(o + (x + 1) * 4, r0, r1, r2, x + 1, 0, 2);
+            }
+            if (x < w - 1) GreenSite(o + x * 4, r0, r1, r2, x, 0, 2);
+        }
+        else
+        {
+            for (; x + 1 < w - 1; x += 2)
+            {
+                ColourSite(o + x * 4, r0, r1, r2, x, 2, 0);
+                GreenSite(o + (x + 1) * 4, r0, r1, r2, x + 1, 2, 0);
+            }
+            if (x < w - 1) ColourSite(o + x * 4, r0, r1, r2, x, 2, 0);
+        }
+    }
+
+    /// <summary>
+    /// A green site: red and blue from the row and column neighbours. <paramref name="rowColour"/> is the channel of
+    /// the row's other sites (red on even rows), <paramref name="columnColour"/> the other one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void GreenSite(byte* q, byte* r0, byte* r1, byte* r2, int x, int rowColour, int columnColour)
+    {
+        q[1] = r1[x];
+        q[rowColour] = (byte)((r1[x - 1] + r1[x + 1] + 1) >> 1);
+        q[columnColour] = (byte)((r0[x] + r2[x] + 1) >> 1);
+    }
+
+    /// <summary>A red or blue site (<paramref name="own"/>): green from the four edge neighbours, the other colour from the diagonals.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void ColourSite(byte* q, byte* r0, byte* r1, byte* r2, int x, int own, int opposite)
+    {
+        q[own] = r1[x];
+        q[1] = (byte)((r0[x] + r2[x] + r1[x - 1] + r1[x + 1] + 2) >> 2);
+        q[opposite] = (byte)((r0[x - 1] + r0[x + 1] + r2[x - 1] + r2[x + 1] + 2) >> 2);
     }
 }

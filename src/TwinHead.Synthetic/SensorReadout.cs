@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -62,8 +61,10 @@ internal static class SensorReadout
         int sh = source.Height, w = target.Width, h = target.Height;
         // Four ints per pixel (alpha unused) so that one 128-bit vector holds a pixel in the horizontal pass.
         var rowLength = w * 4;
-        var rows = ArrayPool<int>.Shared.Rent(sh * rowLength);
-        var sums = ArrayPool<int>.Shared.Rent(rowLength + Vector<int>.Count);
+        // Rows a multiple of 4 kB apart would share cache sets, and the vertical pass reads a column of many rows at once.
+        var rowStride = rowLength % 1024 == 0 ? rowLength + 16 : rowLength;
+        var rows = ArrayPool<int>.Shared.Rent(sh * rowStride);
+        var sums = ArrayPool<int>.Shared.Rent(rowLength);
         try
         {
             fixed (int* rowsStart = rows)
@@ -77,12 +78,12 @@ internal static class SensorReadout
                 var from = (byte*)source.GetPixels();
                 for (var y = 0; y < sh; y++)
                 {
-                    HorizontalRow(from + (long)y * source.RowBytes, rowsStart + (long)y * rowLength, w, horizontal, hw);
+                    HorizontalRow(from + (long)y * source.RowBytes, rowsStart + (long)y * rowStride, w, horizontal, hw);
                 }
                 var to = (byte*)target.GetPixels();
                 for (var y = 0; y < h; y++)
                 {
-                    VerticalRow(rowsStart, sumStart, rowLength, vertical.Start[y], vertical.Count[y], vw + y * vertical.MaxCount);
+                    VerticalRow(rowsStart, rowStride, sumStart, rowLength, vertical.Start[y], vertical.Count[y], vw + y * vertical.MaxCount);
                     FinishRow(sumStart, to + (long)y * target.RowBytes, w, y, red, green, blue, vignette);
                 }
             }
@@ -133,22 +134,31 @@ internal static class SensorReadout
         }
     }
 
+    /// <summary>
+    /// One output row of the vertical pass. Each vector of sums is accumulated over all taps in a register and stored
+    /// once: adding tap by tap into the whole row read and wrote it once per tap.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void VerticalRow(int* rows, int* sums, int rowLength, int start, int count, int* weights)
+    private static unsafe void VerticalRow(int* rows, int rowStride, int* sums, int rowLength, int start, int count, int* weights)
     {
-        var lanes = Vector<int>.Count;
-        new Span<int>(sums, rowLength).Clear();
-        for (var k = 0; k < count; k++)
+        var first = rows + (long)start * rowStride;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            var row = rows + (long)(start + k) * rowLength;
-            var weight = weights[k];
-            var wv = new Vector<int>(weight);
-            var i = 0;
-            for (; i + lanes <= rowLength; i += lanes)
+            for (; i + Vector256<int>.Count <= rowLength; i += Vector256<int>.Count)
             {
-                *(Vector<int>*)(sums + i) += wv * *(Vector<int>*)(row + i);
+                var p = first + i;
+                var sum = Vector256<int>.Zero;
+                for (var k = 0; k < count; k++, p += rowStride) sum += Vector256.Create(weights[k]) * Vector256.Load(p);
+                sum.Store(sums + i);
             }
-            for (; i < rowLength; i++) sums[i] += weight * row[i];
+        }
+        for (; i < rowLength; i++)
+        {
+            var p = first + i;
+            var sum = 0;
+            for (var k = 0; k < count; k++, p += rowStride) sum += weights[k] * *p;
+            sums[i] = sum;
         }
     }
 
