@@ -16,15 +16,19 @@ namespace TwinHead.Synthetic;
 internal static class SensorReadout
 {
     /// <summary>Fraction bits of the filter weights (weights of one output pixel sum to 1 &lt;&lt; WeightBits).</summary>
-    private const int WeightBits = 14;
+    internal const int WeightBits = 14;
 
     /// <summary>Bits dropped after the horizontal pass, so that the vertical pass cannot overflow 32-bit sums.</summary>
-    private const int IntermediateShift = 6;
+    internal const int IntermediateShift = 6;
 
     private const int FinalShift = 2 * WeightBits - IntermediateShift;
 
-    /// <summary>Per output pixel: the first source pixel, how many follow, and their weights (row-major, MaxCount each).</summary>
-    internal sealed record Filter(int[] Start, int[] Count, int[] Weights, int MaxCount);
+    /// <summary>
+    /// Per output pixel: the first source pixel, how many follow, and their weights (row-major, MaxCount each).
+    /// <see cref="Pairs"/> holds the same weights two to an int (16 bits each, odd counts padded with 0,
+    /// (MaxCount + 1) / 2 per pixel) for the horizontal pass, or null if a weight does not fit in 16 bits.
+    /// </summary>
+    internal sealed record Filter(int[] Start, int[] Count, int[] Weights, int MaxCount, int[]? Pairs);
 
     /// <summary>Radial darkening towards the corners: none inside Inner * Radius, Strength (0..255) at Radius and beyond.</summary>
     internal readonly record struct Vignette(float CenterX, float CenterY, float Radius, float Inner, byte Strength);
@@ -100,19 +104,33 @@ internal static class SensorReadout
     private static unsafe void HorizontalRow(byte* source, int* target, int width, Filter filter, int* weights)
     {
         const int round = 1 << (IntermediateShift - 1);
-        if (Sse41.IsSupported)
+        if (Ssse3.IsSupported && filter.Pairs is { } pairs)
         {
+            // Two neighbouring source pixels per step: their bytes interleaved to 16-bit (r r g g b b a a) and
+            // multiplied by the two taps' weights with pairwise adds (pmaddwd), the exact sums of the one-tap loop.
+            var interleave = Vector128.Create((byte)0, 0x80, 4, 0x80, 1, 0x80, 5, 0x80, 2, 0x80, 6, 0x80, 3, 0x80, 7, 0x80);
             var half = Vector128.Create(round);
-            for (var x = 0; x < width; x++, target += 4)
+            var perPixel = (filter.MaxCount + 1) / 2;
+            fixed (int* pairStart = pairs)
             {
-                var p = source + filter.Start[x] * 4;
-                var wp = weights + x * filter.MaxCount;
-                var sum = Vector128<int>.Zero;
-                for (var k = filter.Count[x]; k > 0; k--, p += 4)
+                for (var x = 0; x < width; x++, target += 4)
                 {
-                    sum += Sse41.ConvertToVector128Int32(p) * Vector128.Create(*wp++);
+                    var p = source + filter.Start[x] * 4;
+                    var wp = pairStart + x * perPixel;
+                    var sum = Vector128<int>.Zero;
+                    var k = filter.Count[x];
+                    for (; k >= 2; k -= 2, p += 8)
+                    {
+                        var twoPixels = Ssse3.Shuffle(Sse2.LoadScalarVector128((long*)p).AsByte(), interleave).AsInt16();
+                        sum += Sse2.MultiplyAddAdjacent(twoPixels, Vector128.Create(*wp++).AsInt16());
+                    }
+                    if (k == 1)
+                    {
+                        var onePixel = Ssse3.Shuffle(Sse2.LoadScalarVector128((int*)p).AsByte(), interleave).AsInt16();
+                        sum += Sse2.MultiplyAddAdjacent(onePixel, Vector128.Create(*wp).AsInt16());
+                    }
+                    Sse2.Store(target, Sse2.ShiftRightArithmetic(sum + half, IntermediateShift));
                 }
-                Sse2.Store(target, Sse2.ShiftRightArithmetic(sum + half, IntermediateShift));
             }
             return;
         }
@@ -250,7 +268,23 @@ internal static class SensorReadout
             // Rounding leftovers go to the largest tap, so flat areas keep their exact level.
             weights[row + largest] += (1 << WeightBits) - fixedSum;
         }
-        return new Filter(start, count, weights, maxCount);
+        return new Filter(start, count, weights, maxCount, PairUp(count, weights, maxCount));
+    }
+
+    private static int[]? PairUp(int[] count, int[] weights, int maxCount)
+    {
+        var perPixel = (maxCount + 1) / 2;
+        var pairs = new int[count.Length * perPixel];
+        for (var o = 0; o < count.Length; o++)
+        {
+            for (var k = 0; k < count[o]; k++)
+            {
+                var weight = weights[o * maxCount + k];
+                if (weight is < short.MinValue or > short.MaxValue) return null;
+                pairs[o * perPixel + k / 2] |= k % 2 == 0 ? (ushort)weight : weight << 16;
+            }
+        }
+        return pairs;
     }
 
     /// <summary>Bilinear (tent) or Catmull-Rom cubic (B = 0, C = 0.5) kernel at offset <paramref name="t"/>.</summary>
