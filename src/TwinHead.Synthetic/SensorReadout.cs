@@ -69,10 +69,12 @@ internal static class SensorReadout
         var rowStride = rowLength % 1024 == 0 ? rowLength + 16 : rowLength;
         var rows = ArrayPool<int>.Shared.Rent(sh * rowStride);
         var sums = ArrayPool<int>.Shared.Rent(rowLength);
+        var keeps = ArrayPool<int>.Shared.Rent(w);
         try
         {
             fixed (int* rowsStart = rows)
             fixed (int* sumStart = sums)
+            fixed (int* keep = keeps)
             fixed (int* hw = horizontal.Weights)
             fixed (int* vw = vertical.Weights)
             fixed (byte* red = tone[0])
@@ -88,7 +90,9 @@ internal static class SensorReadout
                 for (var y = 0; y < h; y++)
                 {
                     VerticalRow(rowsStart, rowStride, sumStart, rowLength, vertical.Start[y], vertical.Count[y], vw + y * vertical.MaxCount);
-                    FinishRow(sumStart, to + (long)y * target.RowBytes, w, y, red, green, blue, vignette);
+                    var darkens = vignette.Strength > 0;
+                    if (darkens) VignetteRow(keep, w, y, vignette);
+                    FinishRow(sumStart, to + (long)y * target.RowBytes, w, red, green, blue, darkens ? keep : null);
                 }
             }
         }
@@ -96,6 +100,7 @@ internal static class SensorReadout
         {
             ArrayPool<int>.Shared.Return(rows);
             ArrayPool<int>.Shared.Return(sums);
+            ArrayPool<int>.Shared.Return(keeps);
         }
     }
 
@@ -180,28 +185,52 @@ internal static class SensorReadout
         }
     }
 
+    /// <summary>Tone curve per channel and the vignette's factor (256 = untouched, or none), to 8-bit opaque RGBA.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void FinishRow(int* sums, byte* target, int width, int y, byte* red, byte* green, byte* blue, Vignette vignette)
+    private static unsafe void FinishRow(int* sums, byte* target, int width, byte* red, byte* green, byte* blue, int* keeps)
     {
         const int round = 1 << (FinalShift - 1);
-        var dy = y + 0.5f - vignette.CenterY;
-        var inner = vignette.Inner * vignette.Radius;
-        var ramp = vignette.Strength / (255f * MathF.Max(1e-3f, vignette.Radius - inner));
-        var darkens = vignette.Strength > 0;
         for (var x = 0; x < width; x++, sums += 4, target += 4)
         {
-            var keep = 256;
-            if (darkens)
-            {
-                var dx = x + 0.5f - vignette.CenterX;
-                var distance = MathF.Sqrt(dx * dx + dy * dy);
-                // 256 = untouched; darkened linearly from the inner radius, as the original black radial gradient did.
-                keep -= (int)(256 * Math.Clamp((distance - inner) * ramp, 0, vignette.Strength / 255f) + 0.5f);
-            }
+            var keep = keeps is null ? 256 : keeps[x];
             target[0] = (byte)((red[Clamp((sums[0] + round) >> FinalShift)] * keep + 128) >> 8);
             target[1] = (byte)((green[Clamp((sums[1] + round) >> FinalShift)] * keep + 128) >> 8);
             target[2] = (byte)((blue[Clamp((sums[2] + round) >> FinalShift)] * keep + 128) >> 8);
             target[3] = 255;
+        }
+    }
+
+    /// <summary>
+    /// The vignette's factor for each pixel of row <paramref name="y"/>: 256 = untouched, darkened linearly from the
+    /// inner radius, as the original black radial gradient did. The vector loop does the scalar loop's float operations
+    /// in the same order (IEEE square root in both), so the factors are the same.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void VignetteRow(int* keeps, int width, int y, Vignette vignette)
+    {
+        var dy = y + 0.5f - vignette.CenterY;
+        var inner = vignette.Inner * vignette.Radius;
+        var ramp = vignette.Strength / (255f * MathF.Max(1e-3f, vignette.Radius - inner));
+        var limit = vignette.Strength / 255f;
+        var x = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var lane = Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7);
+            var dy2 = Vector256.Create(dy * dy);
+            for (; x + Vector256<float>.Count <= width; x += Vector256<float>.Count)
+            {
+                var dx = Vector256.Create((float)x) + lane + Vector256.Create(0.5f) - Vector256.Create(vignette.CenterX);
+                var distance = Vector256.Sqrt(dx * dx + dy2);
+                var darkness = Vector256.Min(Vector256.Max((distance - Vector256.Create(inner)) * Vector256.Create(ramp), Vector256<float>.Zero), Vector256.Create(limit));
+                var keep = Vector256.Create(256) - Vector256.ConvertToInt32(Vector256.Create(256f) * darkness + Vector256.Create(0.5f));
+                keep.Store(keeps + x);
+            }
+        }
+        for (; x < width; x++)
+        {
+            var dx = x + 0.5f - vignette.CenterX;
+            var distance = MathF.Sqrt(dx * dx + dy * dy);
+            keeps[x] = 256 - (int)(256 * Math.Clamp((distance - inner) * ramp, 0, limit) + 0.5f);
         }
     }
 
