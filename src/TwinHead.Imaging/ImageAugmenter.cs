@@ -285,9 +285,8 @@ public static class ImageAugmenter
                 }
             }
             using var pixmap = new SKPixmap(info, (IntPtr)rgba);
-            using var encoded = pixmap.Encode(SKEncodedImageFormat.Jpeg, quality)
-                ?? throw new InvalidOperationException($"Skia could not encode a {w}x{h} JPEG at quality {quality}");
-            return ImageDecoder.Decode(encoded.AsSpan(), w, h, ImageDecodeLimits.Default, "JPEG augmentation");
+            var encoded = JpegEncoder.Encode(pixmap, quality);
+            return ImageDecoder.Decode(encoded, w, h, ImageDecodeLimits.Default, "JPEG augmentation");
         }
         finally
         {

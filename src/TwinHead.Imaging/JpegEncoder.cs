@@ -26,15 +26,26 @@ public static class JpegEncoder
     /// <exception cref="InvalidOperationException">Skia could not encode the bitmap (an unsupported colour type).</exception>
     public static byte[] Encode(SKBitmap bitmap, int quality)
     {
-        if (Splice.Value is { } splice && bitmap.ColorType == SKColorType.Rgba8888 && bitmap.Width > 0 && bitmap.Height > 0)
-        {
-            var turbo = EncodeWithTurbo(bitmap, quality);
-            if (turbo is not null && splice.TryApply(turbo) is { } spliced) return spliced;
-        }
-        return EncodeWithSkia(bitmap, quality);
+        using var pixmap = bitmap.PeekPixels()
+            ?? throw new InvalidOperationException($"a {bitmap.Width}x{bitmap.Height} bitmap without pixels cannot be encoded as JPEG");
+        return Encode(pixmap, quality);
     }
 
-    /// <summary>Skia's own encoder; tests compare it with <see cref="Encode"/>.</summary>
+    /// <summary>The JPEG file Skia would write for <paramref name="pixmap"/> at <paramref name="quality"/> (0-100).</summary>
+    /// <exception cref="InvalidOperationException">Skia could not encode the pixels (an unsupported colour type).</exception>
+    public static byte[] Encode(SKPixmap pixmap, int quality)
+    {
+        if (Splice.Value is { } splice && pixmap.ColorType == SKColorType.Rgba8888 && pixmap.Width > 0 && pixmap.Height > 0)
+        {
+            var turbo = EncodeWithTurbo(pixmap, quality);
+            if (turbo is not null && splice.TryApply(turbo) is { } spliced) return spliced;
+        }
+        using var data = pixmap.Encode(SKEncodedImageFormat.Jpeg, quality)
+            ?? throw new InvalidOperationException($"SkiaSharp could not encode {pixmap.Width}x{pixmap.Height} {pixmap.ColorType} pixels as JPEG");
+        return data.ToArray();
+    }
+
+    /// <summary>Skia's own encoder, as <see cref="SKBitmap.Encode(SKEncodedImageFormat, int)"/>; tests compare it with <see cref="Encode(SKBitmap, int)"/>.</summary>
     internal static byte[] EncodeWithSkia(SKBitmap bitmap, int quality)
     {
         using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, quality)
@@ -42,8 +53,8 @@ public static class JpegEncoder
         return data.ToArray();
     }
 
-    private static unsafe byte[]? EncodeWithTurbo(SKBitmap bitmap, int quality) =>
-        TurboJpegLibrary.TryEncodeRgba((byte*)bitmap.GetPixels(), bitmap.Width, bitmap.RowBytes, bitmap.Height, Math.Clamp(quality, 0, 100));
+    private static unsafe byte[]? EncodeWithTurbo(SKPixmap pixmap, int quality) =>
+        TurboJpegLibrary.TryEncodeRgba((byte*)pixmap.GetPixels(), pixmap.Width, pixmap.RowBytes, pixmap.Height, Math.Clamp(quality, 0, 100));
 
     private static SkiaSegments? FindSkiaSegments()
     {
@@ -53,7 +64,8 @@ public static class JpegEncoder
         {
             using var probe = Probe(width, height);
             var skia = EncodeWithSkia(probe, quality);
-            var turbo = EncodeWithTurbo(probe, quality);
+            using var pixels = probe.PeekPixels();
+            var turbo = EncodeWithTurbo(pixels, quality);
             var splice = turbo is null ? null : SkiaSegments.Between(skia, turbo);
             if (splice is null || (found is not null && !found.Extra.AsSpan().SequenceEqual(splice.Extra))) return null;
             found = splice;

@@ -47,6 +47,16 @@ public class JpegEncoderTests
         Assert.Equal(JpegEncoder.EncodeWithSkia(bitmap, 88), JpegEncoder.Encode(bitmap, 88));
     }
 
+    [TurboJpegFact]
+    public void Pixmaps_over_native_memory_encode_as_skia_does()
+    {
+        using var bitmap = TestImages.ToBitmap(TestImages.Noise(203, 97, seed: 11));
+        using var pixmap = new SKPixmap(bitmap.Info, bitmap.GetPixels(), bitmap.RowBytes);
+        using var skia = pixmap.Encode(SKEncodedImageFormat.Jpeg, 77)!;
+
+        Assert.Equal(skia.ToArray(), JpegEncoder.Encode(pixmap, 77));
+    }
+
     [Fact]
     public void Other_colour_types_go_through_skia()
     {
