@@ -5,9 +5,9 @@ namespace TwinHead.Imaging;
 
 /// <summary>
 /// The system's libjpeg-turbo through its TurboJPEG API (Debian/Ubuntu package <c>libturbojpeg0</c>), used for the pixel
-/// decode of JPEGs when present, and by <see cref="JpegEncoder"/> to compress: the same library and settings as PIL's <c>draft</c> decode (DCT scaling, ISLOW IDCT,
+/// decode of JPEGs when present: the same library and settings as PIL's <c>draft</c> decode (DCT scaling, ISLOW IDCT,
 /// fancy upsampling), so the pixels are the same as Skia's, and measured 20-25% faster than Skia's bundled decoder on
-/// the real phone photos (docs/benchmarks.md).
+/// the real phone photos (docs/benchmarks.md). <see cref="JpegEncoder"/> compresses with it too.
 /// </summary>
 /// <remarks>
 /// Loaded once with <see cref="NativeLibrary.TryLoad(string, out IntPtr)"/>; when it is missing, or
@@ -81,12 +81,9 @@ internal static unsafe class TurboJpegLibrary
     {
         if (!IsAvailable)
             return false;
-        if (!Handles.TryTake(out var handle))
-        {
-            handle = InitDecompress();
-            if (handle == IntPtr.Zero)
-                return false;
-        }
+        var handle = Rent(Handles, InitDecompress);
+        if (handle == IntPtr.Zero)
+            return false;
         try
         {
             int w, h, subsampling, colorspace;
@@ -133,12 +130,9 @@ internal static unsafe class TurboJpegLibrary
     {
         if (!CanEncode)
             return null;
-        if (!CompressHandles.TryTake(out var handle))
-        {
-            handle = InitCompress();
-            if (handle == IntPtr.Zero)
-                return null;
-        }
+        var handle = Rent(CompressHandles, InitCompress);
+        if (handle == IntPtr.Zero)
+            return null;
         byte* buffer = null;
         try
         {
@@ -154,4 +148,8 @@ internal static unsafe class TurboJpegLibrary
             CompressHandles.Add(handle);
         }
     }
+
+    /// <summary>A handle from <paramref name="pool"/>, or a new one (zero if TurboJPEG could not make one); give it back to the pool after use.</summary>
+    private static IntPtr Rent(ConcurrentBag<IntPtr> pool, delegate* unmanaged<IntPtr> init) =>
+        pool.TryTake(out var handle) ? handle : init();
 }

@@ -1,5 +1,6 @@
 using SkiaSharp;
 using TwinHead.Core.Labels;
+using TwinHead.Imaging;
 
 namespace TwinHead.Synthetic;
 
@@ -26,7 +27,7 @@ public static class ContactSheet
             for (var k = 0; k < columns * rows; k++)
             {
                 using var sample = generator.RenderSample(label, seed + k);
-                using var jpeg = SKBitmap.Decode(SyntheticDatasetGenerator.JpegBytes(sample, 85));
+                using var jpeg = SKBitmap.Decode(JpegEncoder.Encode(sample, 85));
                 using var image = SKImage.FromBitmap(jpeg);
                 // Version 3 frames are phone-shaped: centred in their square tile.
                 canvas.DrawImage(image, gap + (k % columns) * (tile + gap) + (tile - image.Width) / 2, gap + (k / columns) * (tile + gap) + (tile - image.Height) / 2, SKSamplingOptions.Default);

@@ -63,7 +63,7 @@ public sealed class SyntheticDatasetGenerator
                 options.JpegQualityMin, options.JpegQualityMax);
             using (bitmap)
             {
-                var bytes = JpegBytes(bitmap, cues.JpegQuality);
+                var bytes = JpegEncoder.Encode(bitmap, cues.JpegQuality);
                 WriteAtomically(Path.Combine(root, item.RelativePath), bytes);
             }
             records[i] = cues.ToRow(item.RelativePath, (int)item.Label, item.Seed, options.Version);
@@ -132,8 +132,6 @@ public sealed class SyntheticDatasetGenerator
         }
         return files.ToArray();
     }
-
-    internal static byte[] JpegBytes(SKBitmap bitmap, int quality) => JpegEncoder.Encode(bitmap, quality);
 
     private readonly record struct PlannedItem(int Index, DocumentClass Label, ulong Seed, string RelativePath);
 

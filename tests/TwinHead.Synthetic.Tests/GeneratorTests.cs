@@ -2,6 +2,7 @@ using System.Globalization;
 using SkiaSharp;
 using TwinHead.Core.Data;
 using TwinHead.Core.Labels;
+using TwinHead.Imaging;
 
 namespace TwinHead.Synthetic.Tests;
 
@@ -113,7 +114,7 @@ public sealed class GeneratorTests : IDisposable
             using var canvas = new SKCanvas(bitmap);
             canvas.Clear(SKColors.CadetBlue);
             // Trailing bytes lift the file over the photo filter's 20 KB floor; decoders ignore them.
-            padded = SyntheticDatasetGenerator.JpegBytes(bitmap, 90).Concat(new byte[25_000]).ToArray();
+            padded = JpegEncoder.Encode(bitmap, 90).Concat(new byte[25_000]).ToArray();
         }
         File.WriteAllBytes(Path.Combine(photoDir, "p.jpg"), padded);
         var options = Small("sources", count: 3) with { ExtraPhotoDirectories = [photoDir] };
