@@ -87,10 +87,10 @@ internal static class SensorReadout
                     HorizontalRow(from + (long)y * source.RowBytes, rowsStart + (long)y * rowStride, w, horizontal, hw);
                 }
                 var to = (byte*)target.GetPixels();
+                var darkens = vignette.Strength > 0;
                 for (var y = 0; y < h; y++)
                 {
                     VerticalRow(rowsStart, rowStride, sumStart, rowLength, vertical.Start[y], vertical.Count[y], vw + y * vertical.MaxCount);
-                    var darkens = vignette.Strength > 0;
                     if (darkens) VignetteRow(keep, w, y, vignette);
                     FinishRow(sumStart, to + (long)y * target.RowBytes, w, red, green, blue, darkens ? keep : null);
                 }
