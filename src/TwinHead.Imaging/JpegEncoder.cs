@@ -6,14 +6,16 @@ namespace TwinHead.Imaging;
 /// <summary>
 /// Encodes bitmaps to JPEG with exactly the bytes Skia's encoder writes (<see cref="SKBitmap.Encode(SKEncodedImageFormat, int)"/>),
 /// through the system's libjpeg-turbo when it is installed: Skia's bundled libjpeg has no SIMD code, and on a 512 px
-/// generated image it took 3.2 ms where TurboJPEG takes 1.4 (docs/benchmarks.md).
+/// generated image at quality 70-95 it took 2.4-4.2 ms where TurboJPEG takes 0.9-2.1 (docs/benchmarks.md).
 /// </summary>
 /// <remarks>
 /// Skia sets libjpeg's defaults (4:2:0, ISLOW DCT, optimised Huffman tables) and adds an sRGB ICC profile after the JFIF
 /// header; TurboJPEG is given the same settings and Skia's profile segments are spliced in. Whether the result is
 /// byte-identical is checked once per process on two probe images; if it is not (another libjpeg-turbo version, or
 /// <c>TJ_ARITHMETIC</c>/<c>TJ_RESTART</c> set), or the library is missing, every image goes through Skia as before. So
-/// which library encoded a dataset never shows in its files.
+/// which library encoded a dataset never shows in its files. The choice sets <c>TJ_OPTIMIZE</c> with C's <c>setenv</c>,
+/// which other threads' <c>getenv</c> calls do not tolerate: a program encoding from several threads reads
+/// <see cref="Name"/> (which makes the choice) before it starts them.
 /// </remarks>
 public static class JpegEncoder
 {

@@ -85,6 +85,9 @@ public sealed class BatchLoader
     {
         var order = Order(epoch, options);
         var batches = BatchCount(options);
+        // The JPEG augmentation's encoder is chosen once per process and sets a C environment variable for TurboJPEG:
+        // choose it here, before the workers start, not inside one of them.
+        if (options.Augmentation is { JpegQualityMin: > 0 }) _ = JpegEncoder.Name;
         var channel = Channel.CreateBounded<Task<Batch>>(new BoundedChannelOptions(Math.Max(1, options.Prefetch)) { SingleReader = true, SingleWriter = true });
         var producer = Task.Run(async () =>
         {
