@@ -51,10 +51,11 @@ internal sealed class DecodedPhotoCache
             var width = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
             var height = BinaryPrimitives.ReadInt32LittleEndian(header[12..]);
             if (width < 1 || height < 1 || width > 16384 || height > 16384) return null;
+            // A truncated or overlong entry is a miss, found before any pixels are allocated.
+            if (stream.Length != header.Length + (long)width * height * 4) return null;
             var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
             try
             {
-                if (stream.Length != header.Length + (long)width * height * 4) return null;
                 var pixels = PixelSpan.Of(bitmap);
                 for (var y = 0; y < height; y++) stream.ReadExactly(pixels.Slice(y * bitmap.RowBytes, width * 4));
                 bitmap.SetImmutable();

@@ -21,6 +21,15 @@ public sealed class DecodedPhotoCacheTests : IDisposable
         return SKImage.FromBitmap(bitmap);
     }
 
+    /// <summary>A 100-byte stand-in photo file under the test's folder (the cache keys on path, size and time only).</summary>
+    private string Photo(string name)
+    {
+        Directory.CreateDirectory(root);
+        var photo = Path.Combine(root, name);
+        File.WriteAllBytes(photo, new byte[100]);
+        return photo;
+    }
+
     private static byte[] Pixels(SKImage image)
     {
         using var bitmap = SKBitmap.FromImage(image);
@@ -30,9 +39,7 @@ public sealed class DecodedPhotoCacheTests : IDisposable
     [Fact]
     public void Returns_the_stored_pixels_exactly_and_misses_when_the_photo_changes()
     {
-        Directory.CreateDirectory(root);
-        var photo = Path.Combine(root, "photo.png");
-        File.WriteAllBytes(photo, new byte[100]);
+        var photo = Photo("photo.png");
         var cache = new DecodedPhotoCache(Path.Combine(root, "cache"));
         using var image = Sample();
 
@@ -53,9 +60,7 @@ public sealed class DecodedPhotoCacheTests : IDisposable
     [Fact]
     public void A_disabled_or_corrupt_cache_falls_back_to_decoding()
     {
-        Directory.CreateDirectory(root);
-        var photo = Path.Combine(root, "photo.jpg");
-        File.WriteAllBytes(photo, new byte[100]);
+        var photo = Photo("photo.jpg");
         using var image = Sample();
 
         var disabled = new DecodedPhotoCache(null);
@@ -73,9 +78,7 @@ public sealed class DecodedPhotoCacheTests : IDisposable
     [Fact]
     public void Entries_are_stored_uncompressed_and_replace_the_zlib_entry_of_format_1()
     {
-        Directory.CreateDirectory(root);
-        var photo = Path.Combine(root, "photo.webp");
-        File.WriteAllBytes(photo, new byte[100]);
+        var photo = Photo("photo.webp");
         var cache = new DecodedPhotoCache(Path.Combine(root, "cache"));
         var previous = cache.EntryPath(photo, 768, formatVersion: 1)!;
         Directory.CreateDirectory(Path.GetDirectoryName(previous)!);
