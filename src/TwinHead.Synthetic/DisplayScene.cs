@@ -21,10 +21,12 @@ internal static class DisplayScene
     /// <summary>Fine buffer size above which the factor drops below <see cref="Supersample"/> (never below 2).</summary>
     private const double MaxSupersampledPixels = 1_600_000;
 
-    /// <summary>Draws a device (or a bezel-less close-up of a panel) in a room; <paramref name="distantDisplays"/> (version 3)
-    /// photographs most displays from a distance at which the camera does not resolve their pixels (<see cref="DrawSupersampled"/>).</summary>
-    public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, SceneAssets assets, SampleCues cues, bool distantDisplays)
+    /// <summary>Draws a device (or a bezel-less close-up of a panel) in a room. Version 3 photographs most displays from a
+    /// distance at which the camera does not resolve their pixels (<see cref="DrawSupersampled"/>); version 4 shows
+    /// photographs of the other classes where v2 shows pictures (<see cref="ScreenContent.Render"/>).</summary>
+    public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, SceneAssets assets, SampleCues cues, GeneratorVersion version)
     {
+        var distantDisplays = version == GeneratorVersion.Photographic;
         var device = Devices[rng.Weighted([2, 2, 1.6, 1, 1, 2.6])];
         cues.Device = device;
         cues.Bezel = device != "closeup";
@@ -79,8 +81,9 @@ internal static class DisplayScene
         var moire = Math.Exp(-Math.Pow(Math.Log(subpixelPitch / 0.9), 2) / 0.6);
 
         var kind = ScreenContent.PickKind(rng, assets.Photos.Count > 0);
-        cues.Content = kind;
-        using var content = ScreenContent.Render(kind, displayW, displayH, rng.Fork(), assets);
+        var photographs = version == GeneratorVersion.Recaptured;
+        cues.Content = photographs && ScreenContent.IsPicture(kind) ? "photograph" : kind;
+        using var content = ScreenContent.Render(kind, displayW, displayH, rng.Fork(), assets, photographs);
         var layout = rng.Pick(SubpixelDisplay.Layouts);
         cues.Layout = layout;
         using var panel = new SubpixelDisplay(content, layout, rng);

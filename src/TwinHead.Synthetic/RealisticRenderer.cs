@@ -6,14 +6,15 @@ namespace TwinHead.Synthetic;
 /// <summary>
 /// Version 2: builds the scene in front of the camera at sensor resolution (a page on a surface, a display in a room,
 /// or an everyday subject), then develops it with <see cref="CameraModel"/>. Version 3 draws most displays from further
-/// away (<see cref="DisplayScene"/>) into phone-shaped frames (<see cref="SampleRenderer"/>).
+/// away (<see cref="DisplayScene"/>) into phone-shaped frames (<see cref="SampleRenderer"/>); version 4 puts photographs
+/// rendered here on the displays (<see cref="ScreenContent"/>).
 /// </summary>
 internal static class RealisticRenderer
 {
     /// <summary>Sensor pixels per output pixel: the scene is built larger, as a phone sensor is, then downscaled.</summary>
     internal const float SensorScale = 1.25f;
 
-    public static SKBitmap Render(DocumentClass label, SampleRandom rng, int width, int height, SceneAssets assets, SampleCues cues, bool distantDisplays)
+    public static SKBitmap Render(DocumentClass label, SampleRandom rng, int width, int height, SceneAssets assets, SampleCues cues, GeneratorVersion version)
     {
         var sw = Math.Max(16, (int)(width * SensorScale));
         var sh = Math.Max(16, (int)(height * SensorScale));
@@ -24,7 +25,7 @@ internal static class RealisticRenderer
             switch (label)
             {
                 case DocumentClass.Document: PaperScene.Draw(canvas, sensor, frame, rng.Fork(), assets, cues); break;
-                case DocumentClass.Screen: DisplayScene.Draw(canvas, sensor, frame, rng.Fork(), assets, cues, distantDisplays); break;
+                case DocumentClass.Screen: DisplayScene.Draw(canvas, sensor, frame, rng.Fork(), assets, cues, version); break;
                 default: SubjectScene.Draw(canvas, sensor, frame, rng.Fork(), assets, cues); break;
             }
         }

@@ -16,7 +16,7 @@ internal static class SampleRenderer
         if (version == GeneratorVersion.Photographic) (width, height) = PhoneFrame(rng.Fork(), Math.Max(width, height));
         var bitmap = version == GeneratorVersion.Procedural
             ? ProceduralRenderer.Render(label, rng, width, height, assets.Fonts, cues)
-            : RealisticRenderer.Render(label, rng, width, height, assets, cues, distantDisplays: version == GeneratorVersion.Photographic);
+            : RealisticRenderer.Render(label, rng, width, height, assets, cues, version);
         return (bitmap, cues);
     }
 

@@ -1,4 +1,5 @@
 using SkiaSharp;
+using TwinHead.Core.Labels;
 
 namespace TwinHead.Synthetic;
 
@@ -13,8 +14,21 @@ internal static class ScreenContent
     public static string PickKind(SampleRandom rng, bool hasPhotos) =>
         Kinds[rng.Weighted([hasPhotos ? 3.0 : 0, hasPhotos ? 1.2 : 3, 1.6, 1.6, 0.9, 0.5, 0.4, 0.8, 0.7])];
 
-    public static SKBitmap Render(string kind, int width, int height, SampleRandom rng, SceneAssets assets)
+    /// <summary>Kinds that show one picture over the whole display (a photo or a scene), rather than a page or an interface.</summary>
+    public static bool IsPicture(string kind) => kind is "photo" or "scene";
+
+    /// <summary>
+    /// The display's image, <paramref name="width"/> x <paramref name="height"/> display pixels. With
+    /// <paramref name="photographs"/> (version 4) a picture kind is a document (30%) or not-document (70%) photograph
+    /// rendered and developed as those classes are, so that a screen shows what the other classes look like.
+    /// </summary>
+    public static SKBitmap Render(string kind, int width, int height, SampleRandom rng, SceneAssets assets, bool photographs = false)
     {
+        if (photographs && IsPicture(kind))
+        {
+            var shown = rng.Chance(0.7) ? DocumentClass.NotDocument : DocumentClass.Document;
+            return RealisticRenderer.Render(shown, rng.Fork(), width, height, assets, new SampleCues(), GeneratorVersion.Realistic);
+        }
         var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         using var c = new SKCanvas(bitmap);
         var r = new SKRect(0, 0, width, height);

@@ -20,6 +20,14 @@ public enum GeneratorVersion
     /// the same way for every class.
     /// </summary>
     Photographic,
+
+    /// <summary>
+    /// v4: v2, with displays that show photographs: where v2 puts a wallpaper or a flat drawing on a screen, v4 renders
+    /// a whole document or not-document photograph as those classes are rendered (scene, camera, sensor) and displays
+    /// that. A recapture (a photo of a screen showing a photo) then differs from the other classes only by the screen,
+    /// the cue the screen head must learn. Documents and not-documents are v2's, file for file, for the same seed.
+    /// </summary>
+    Recaptured,
 }
 
 /// <summary>Options of a synthetic dataset. The defaults are the reference recipe.</summary>

@@ -43,6 +43,43 @@ public sealed class DisplaySceneTests
         }
     }
 
+    /// <summary>
+    /// Version 4 is version 2 with photographs on the screens that showed a picture: for one seed, every document and
+    /// not-document file is v2's, screens recorded as showing a photograph differ, and all other screens are v2's.
+    /// </summary>
+    [Fact]
+    public void Recaptured_changes_only_the_screens_that_show_a_photograph()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "twinhead-recaptured-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            foreach (var generator in new[] { GeneratorVersion.Realistic, GeneratorVersion.Recaptured })
+            {
+                new SyntheticDatasetGenerator(new SynthOptions(Path.Combine(root, generator.ToString()), Count: 60, Seed: 3, Width: 48, Height: 48,
+                    Parallelism: 2, Version: generator, ExtraPhotoDirectories: [])).Generate();
+            }
+            var rows = File.ReadAllLines(Path.Combine(root, nameof(GeneratorVersion.Recaptured), SyntheticDatasetGenerator.GeneratorCsvName))
+                .Skip(1).Select(l => l.Split(',')).ToArray();
+            var content = Array.IndexOf(SampleCues.Columns, "content");
+            var version = Array.IndexOf(SampleCues.Columns, "version");
+            Assert.All(rows, r => Assert.Equal("recaptured", r[version]));
+            var changed = new List<string>();
+            foreach (var row in rows)
+            {
+                var same = File.ReadAllBytes(Path.Combine(root, nameof(GeneratorVersion.Realistic), row[0]))
+                    .AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(root, nameof(GeneratorVersion.Recaptured), row[0])));
+                var photograph = row[1] == ((int)DocumentClass.Screen).ToString() && row[content] == "photograph";
+                Assert.True(same != photograph, $"{row[0]} (content {row[content]}): {(same ? "unchanged" : "changed")}");
+                if (photograph) changed.Add(row[0]);
+            }
+            Assert.InRange(changed.Count, 4, 16);
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Fact]
     public void Photographic_frames_are_phone_shaped_and_the_same_whatever_the_class()
     {

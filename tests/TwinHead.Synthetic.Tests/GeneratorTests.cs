@@ -23,6 +23,7 @@ public sealed class GeneratorTests : IDisposable
     [InlineData(GeneratorVersion.Procedural)]
     [InlineData(GeneratorVersion.Realistic)]
     [InlineData(GeneratorVersion.Photographic)]
+    [InlineData(GeneratorVersion.Recaptured)]
     public void Same_seed_gives_identical_bytes_whatever_the_parallelism(GeneratorVersion version)
     {
         var a = Small("a", version, 12);
