@@ -45,7 +45,7 @@ public enum GeneratorVersion
 /// <param name="Overwrite">Replace the generator's own outputs in a non-empty output directory.</param>
 /// <param name="ExtraPhotoDirectories">Folders of real photos used for "not a document" scenes and screen content;
 /// null means the Debian packages' photos (<see cref="DebianPhotoSources.FindPackagePhotos()"/>), an empty list means none.</param>
-/// <param name="ObjectCutouts">Versions 2 and 3: place photographed objects (Debian's <c>tuxpaint-stamps-default</c>)
+/// <param name="ObjectCutouts">Versions 2, 3 and 4: place photographed objects (Debian's <c>tuxpaint-stamps-default</c>)
 /// into not-document scenes, screen pictures and beside pages and displays. Off by default: measured neutral to worse
 /// on real photos (docs/model-zoo.md).</param>
 /// <param name="FontDirectories">Folders of TrueType/OpenType files to draw all text with, instead of the Debian font

@@ -52,7 +52,7 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
 
         /// <summary>Object cutouts.</summary>
         [CommandOption("--cutouts")]
-        [Description("Place photographed objects (Debian's tuxpaint-stamps-default) into scenes, screen pictures and beside pages (realistic and photographic).")]
+        [Description("Place photographed objects (Debian's tuxpaint-stamps-default) into scenes, screen pictures and beside pages (realistic, recaptured and photographic).")]
         public bool Cutouts { get; init; }
 
         /// <summary>Contact sheet folder.</summary>
