@@ -22,7 +22,7 @@ internal static class ScreenContent
     /// <paramref name="photographs"/> (version 4) a picture kind is a document (30%) or not-document (70%) photograph
     /// rendered and developed as those classes are, so that a screen shows what the other classes look like.
     /// </summary>
-    public static SKBitmap Render(string kind, int width, int height, SampleRandom rng, SceneAssets assets, bool photographs = false)
+    public static SKBitmap Render(string kind, int width, int height, SampleRandom rng, SceneAssets assets, bool photographs)
     {
         if (photographs && IsPicture(kind))
         {
