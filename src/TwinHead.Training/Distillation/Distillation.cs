@@ -72,6 +72,16 @@ public sealed record DistillConfig
     /// <summary>Concentration of the Beta distribution of the mixing weight λ (1: uniform; smaller: nearer to one image).</summary>
     public double MixupAlpha { get; init; } = 1.0;
 
+    /// <summary>
+    /// Probability that the student sees an image through a random convolution while the teacher sees it unchanged (0: off):
+    /// a k x k kernel (k drawn from 1, 3, 5, 7 per step) of normal weights mixes the colour channels and local texture,
+    /// the result is rescaled to the image's own channel means and deviations and blended with the image by a weight drawn
+    /// uniformly (RandConv, Xu et al., 2021). To match the teacher's answers and features on such views the student must
+    /// rely on shapes and layout more than on the colours and fine textures a generator gets wrong; the label loss sees
+    /// them too. Applies to every image the student sees in a step (labelled, unlabeled and mixed).
+    /// </summary>
+    public double RandomConvolution { get; init; }
+
     /// <summary>Whether distillation is on.</summary>
     public bool IsEnabled() => Teacher.Length > 0;
 
@@ -151,6 +161,11 @@ public sealed class Distiller : IDisposable
     private readonly double mixupAlpha;
     private readonly int mixupSeed;
     private Random mixupRandom;
+    private readonly double randomConvolution;
+    private Random convolutionRandom;
+
+    /// <summary>The kernel sizes a random convolution draws from.</summary>
+    public static IReadOnlyList<int> RandomKernelSizes { get; } = [1, 3, 5, 7];
 
     /// <summary>
     /// Loads the teacher named by <paramref name="config"/>. Its normalisation and resize mode must equal the student's
@@ -208,10 +223,19 @@ public sealed class Distiller : IDisposable
         mixupAlpha = config.MixupAlpha;
         mixupSeed = seed;
         mixupRandom = new Random(seed);
+        randomConvolution = config.RandomConvolution;
+        convolutionRandom = new Random(unchecked(seed * 104729 + 1));
     }
 
-    /// <summary>Reseeds the mixed images' generator from the seed and <paramref name="epoch"/>, so a resumed run mixes as an uninterrupted one.</summary>
-    public void StartEpoch(int epoch) => mixupRandom = new Random(unchecked(mixupSeed * 7919 + epoch));
+    /// <summary>
+    /// Reseeds the generators of the mixed images and the random convolutions from the seed and <paramref name="epoch"/>, so
+    /// a resumed run draws as an uninterrupted one.
+    /// </summary>
+    public void StartEpoch(int epoch)
+    {
+        mixupRandom = new Random(unchecked(mixupSeed * 7919 + epoch));
+        convolutionRandom = new Random(unchecked(mixupSeed * 104729 + epoch * 31 + 1));
+    }
 
     /// <summary>The teacher model.</summary>
     public BuiltModel Teacher => teacher.Model;
@@ -225,8 +249,47 @@ public sealed class Distiller : IDisposable
     /// <summary>Teacher input size over student input size (a whole number, 1 when they are equal).</summary>
     public int InputScale { get; }
 
-    /// <summary>The student's view of a batch at <see cref="TeacherInput"/>: itself, or averaged over InputScale x InputScale blocks.</summary>
-    public Tensor StudentView(Tensor x) => InputScale == 1 ? x : functional.avg_pool2d(x, InputScale);
+    /// <summary>
+    /// The student's view of a batch at <see cref="TeacherInput"/>: itself, or averaged over InputScale x InputScale blocks;
+    /// then, with <see cref="DistillConfig.RandomConvolution"/>, some images seen through <see cref="RandomConvolution"/>.
+    /// </summary>
+    public Tensor StudentView(Tensor x)
+    {
+        var view = InputScale == 1 ? x : functional.avg_pool2d(x, InputScale);
+        return randomConvolution > 0 ? RandomConvolution(view, randomConvolution) : view;
+    }
+
+    /// <summary>
+    /// Each image of <paramref name="x"/> (N x C x H x W) chosen with <paramref name="probability"/> becomes
+    /// λ · x + (1 − λ) · s, λ ~ U(0, 1), where s is x convolved with its own random k x k kernel (C to C channels, weights
+    /// N(0, 1/(C k²)), reflected borders) and rescaled to x's per-channel mean and standard deviation; the others are
+    /// unchanged. One k per call; kernels, choices and λ come from this distiller's generator, not LibTorch's.
+    /// </summary>
+    public Tensor RandomConvolution(Tensor x, double probability)
+    {
+        using var scope = NewDisposeScope();
+        var (n, c, h, w) = ((int)x.shape[0], (int)x.shape[1], x.shape[2], x.shape[3]);
+        var k = RandomKernelSizes[convolutionRandom.Next(RandomKernelSizes.Count)];
+        var sigma = 1 / Math.Sqrt(c * k * k);
+        var weights = new float[n * c * c * k * k];
+        for (var i = 0; i < weights.Length; i++) weights[i] = (float)(sigma * StandardNormal(convolutionRandom));
+        var keep = new float[n];
+        for (var i = 0; i < n; i++) keep[i] = convolutionRandom.NextDouble() < probability ? (float)convolutionRandom.NextDouble() : 1f;
+        // One grouped convolution gives every image its own kernel.
+        var padded = k == 1 ? x : functional.pad(x, [k / 2, k / 2, k / 2, k / 2], TorchSharp.PaddingModes.Reflect);
+        var kernels = tensor(weights).to_type(x.dtype).view(n * c, c, k, k);
+        var convolved = functional.conv2d(padded.reshape(1, n * c, padded.shape[2], padded.shape[3]), kernels, groups: n).view(n, c, h, w);
+        long[] spatial = [2, 3];
+        var (mean, std) = (x.mean(spatial, keepdim: true), x.std(spatial, keepdim: true));
+        // Plus rather than add/sub: those pass LibTorch a temporary scalar (see TensorArithmetic).
+        var styled = convolved.Plus(convolved.mean(spatial, keepdim: true).neg()).div(convolved.std(spatial, keepdim: true).AtLeast(1e-5)).mul(std).Plus(mean);
+        var lambda = tensor(keep).to_type(x.dtype).view(n, 1, 1, 1);
+        return x.mul(lambda).Plus(styled.mul(lambda.OneMinus())).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A standard normal draw by Box-Muller (1 - U keeps the logarithm finite).</summary>
+    private static double StandardNormal(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     /// <summary>Student trunk channels to teacher trunk channels (1x1 conv) when feature distillation is on; its parameters train with the student.</summary>
     public Conv2d? Projection { get; }
@@ -340,8 +403,7 @@ public sealed class Distiller : IDisposable
         var c = 1 / Math.Sqrt(9 * d);
         while (true)
         {
-            // Standard normal by Box-Muller (1 - U keeps the logarithm finite).
-            var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            var z = StandardNormal(random);
             var v = Math.Pow(1 + c * z, 3);
             if (v <= 0) continue;
             var u = 1 - random.NextDouble();

@@ -164,6 +164,7 @@ public sealed class Trainer(ITrainingObserver observer)
                 (distiller.StagePairs.Count == 0 ? "" : $", stage hints {string.Join(", ", distiller.StagePairs.Select(p => p.Name))} (weight {config.Distill.StageWeight})") +
                 (config.Distill.HintOnlyTrunk ? ", trunk trained by the hints only (heads on its detached map)" : "") +
                 (config.Distill.MixupImages == 0 ? "" : $", {config.Distill.MixupImages} mixed images per step (mixup alpha {config.Distill.MixupAlpha})") +
+                (config.Distill.RandomConvolution == 0 ? "" : $", random convolutions on {config.Distill.RandomConvolution:0.##} of the student's images") +
                 (distiller.InputScale == 1 ? "" : $"; batches at the teacher's {distiller.TeacherInput.Width}x{distiller.TeacherInput.Height}, averaged down to {spec.Width}x{spec.Height} for the student"));
         // A teacher at a multiple of the student's size gets training batches at its own size; validation stays at the student's.
         var trainSpec = distiller?.TeacherInput ?? spec;
@@ -192,6 +193,7 @@ public sealed class Trainer(ITrainingObserver observer)
         if (distiller is not null) metadataExtra["distilled_from"] = Path.GetFullPath(config.Distill.TeacherCheckpoint()!);
         if (distiller is { InputScale: > 1 }) metadataExtra["teacher_input"] = $"{trainSpec.Width}x{trainSpec.Height}";
         if (config.Distill.MixupImages > 0) metadataExtra["distilled_on_mixed"] = $"{config.Distill.MixupImages} per step, alpha {config.Distill.MixupAlpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        if (config.Distill.RandomConvolution > 0) metadataExtra["student_random_convolution"] = config.Distill.RandomConvolution.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (config.Model.Init.Length > 0) metadataExtra["initialised_from"] = init?.Path ?? InitialWeights.Locate(config.Model.Init) ?? config.Model.Init;
         if (average is not null) metadataExtra["weights"] = $"exponential moving average, decay {average.Decay.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         if (unlabeled is not null) metadataExtra["distilled_on_unlabeled"] = $"{Path.GetFullPath(unlabeled.Root)} ({unlabeled.Count} images)";

@@ -105,6 +105,9 @@ public sealed record TrainingConfig
         Check(Distill.MixupImages is >= 0 and <= 4096, "distill.mixup_images", Distill.MixupImages, "must be in 0..4096 (0: off)");
         Check(Distill.MixupImages == 0 || Distill.IsEnabled(), "distill.mixup_images", Distill.MixupImages, "needs distill.teacher: only a teacher can say what a mixed image is");
         Check(Distill.MixupAlpha is > 0 and <= 100, "distill.mixup_alpha", Distill.MixupAlpha, "must be in (0, 100]");
+        Check(Distill.RandomConvolution is >= 0 and <= 1, "distill.random_convolution", Distill.RandomConvolution, "must be a probability in [0, 1] (0: off)");
+        Check(Distill.RandomConvolution == 0 || Distill.IsEnabled(), "distill.random_convolution", Distill.RandomConvolution,
+            "needs distill.teacher: the teacher answers for the unchanged image");
         try { Architecture.Parse(Model.Architecture); }
         catch (ArgumentException e) { throw new ConfigException(e.Message); }
         if (!ModelRegistry.Backbones.Contains(Model.Backbone, StringComparer.OrdinalIgnoreCase))

@@ -420,4 +420,68 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
         Assert.InRange(blended, 0.5, 0.6);
         Assert.InRange(MeanDominantWeight(1), 0.7, 0.8);
     }
+
+    [Fact]
+    public void Trainer_shows_the_student_random_convolutions_and_records_them()
+    {
+        var output = data.Scratch("distill-randconv");
+        TrainingConfig Config(string name, params string[] extra) => TinyRun(output, name, extra);
+        var teacher = TinyTeacher(output);
+
+        var observer = new RecordingObserver();
+        var student = new Trainer(observer).Train(Config("student", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.random_convolution=0.5"));
+
+        Assert.True(double.IsFinite(student.Epochs[0].TrainLoss));
+        Assert.Contains(observer.Messages, m => m.Contains("random convolutions on 0.5 of the student's images"));
+        using (var saved = CheckpointFile.Load(student.Run.BestCheckpoint))
+            Assert.Equal("0.5", saved.Metadata.Extra["student_random_convolution"]);
+        Assert.Equal(0.5, student.Run.ReadConfig().Distill.RandomConvolution);
+
+        Assert.Contains("needs distill.teacher", Assert.Throws<ConfigException>(() => Config("x", "distill.random_convolution=0.5").Validate()).Message);
+        Assert.Contains("distill.random_convolution", Assert.Throws<ConfigException>(() =>
+            Config("x", $"distill.teacher={teacher.Run.BestCheckpoint}", "distill.random_convolution=1.5").Validate()).Message);
+    }
+
+    [Fact]
+    public void Random_convolutions_keep_channel_means_change_texture_and_repeat_per_epoch()
+    {
+        var output = data.Scratch("randconv-unit");
+        var teacher = new Trainer(new RecordingObserver()).Train(TinyRun(output, "teacher", ["model.head_channels=32"]));
+        using var model = ModelRegistry.Create(new ModelOptions());
+        using var distiller = new Distiller(new DistillConfig { Teacher = teacher.Run.BestCheckpoint, RandomConvolution = 1 },
+            TwinHead.Core.Models.PreprocessingSpec.Reference(32), model, seed: 5);
+        manual_seed(3);
+        var images = randn(8, 3, 16, 16);
+
+        Assert.True(distiller.RandomConvolution(images, 0).eq(images).all().item<bool>());
+
+        distiller.StartEpoch(2);
+        var seen = new List<Tensor>();
+        for (var i = 0; i < 12; i++) seen.Add(distiller.RandomConvolution(images, 1));
+        long[] spatial = [2, 3];
+        foreach (var view in seen)
+        {
+            Assert.Equal(images.shape, view.shape);
+            Assert.True(view.mean(spatial).sub(images.mean(spatial)).abs().max().item<float>() < 1e-4);
+            // λ < 1 for every image, so every image changes.
+            Assert.True(view.sub(images).abs().amax(new long[] { 1, 2, 3 }).min().item<float>() > 1e-3);
+        }
+
+        distiller.StartEpoch(2);
+        Assert.True(distiller.RandomConvolution(images, 1).eq(seen[0]).all().item<bool>());
+        distiller.StartEpoch(3);
+        Assert.False(distiller.RandomConvolution(images, 1).eq(seen[0]).all().item<bool>());
+
+        // With probability 0.5 some images are left exactly as they were and some are not.
+        var half = distiller.RandomConvolution(images, 0.5).sub(images).abs().amax(new long[] { 1, 2, 3 });
+        var untouched = half.eq(0).sum().item<long>();
+        Assert.InRange(untouched, 1, 7);
+
+        // The draws come from the distiller's generator only.
+        manual_seed(9);
+        var expected = rand(4);
+        manual_seed(9);
+        distiller.RandomConvolution(images, 1);
+        Assert.True(rand(4).eq(expected).all().item<bool>());
+    }
 }
