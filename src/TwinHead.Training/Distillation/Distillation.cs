@@ -163,6 +163,7 @@ public sealed class Distiller : IDisposable
     private Random mixupRandom;
     private readonly double randomConvolution;
     private Random convolutionRandom;
+    private readonly TorchSharp.Modules.Sequential? hints;
 
     /// <summary>The kernel sizes a random convolution draws from.</summary>
     public static IReadOnlyList<int> RandomKernelSizes { get; } = [1, 3, 5, 7];
@@ -215,6 +216,14 @@ public sealed class Distiller : IDisposable
                     throw new Core.Config.ConfigException("distill.stage_weight: the student's and the teacher's trunks have no intermediate stages of equal stride to match");
                 }
             }
+        }
+        if (Projection is not null || StagePairs.Count > 0)
+        {
+            // One module naming every projection, for saving them with resumable checkpoints.
+            var named = new List<(string, Module<Tensor, Tensor>)>();
+            if (Projection is not null) named.Add(("trunk", Projection));
+            named.AddRange(StagePairs.Select((p, i) => ($"stage{i}", (Module<Tensor, Tensor>)p.Projection)));
+            hints = Sequential(named);
         }
         teacher.Model.Network.eval();
         foreach (var p in teacher.Model.Network.parameters()) p.requires_grad = false;
@@ -300,6 +309,33 @@ public sealed class Distiller : IDisposable
     /// <summary>The parameters that train beside the student's: the projections of every hint.</summary>
     public IReadOnlyList<TorchSharp.Modules.Parameter> HintParameters() =>
         (Projection?.parameters() ?? []).Concat(StagePairs.SelectMany(p => p.Projection.parameters())).ToArray();
+
+    /// <summary>
+    /// The hints' projections as a PyTorch-format state dict (<c>trunk.*</c>, <c>stage0.*</c>, ...), so a resumed run
+    /// continues with them instead of fresh ones; null when there are no hints.
+    /// </summary>
+    public byte[]? SaveHints()
+    {
+        if (hints is null) return null;
+        var buffer = new MemoryStream();
+        TorchSharp.PyBridge.PyBridgeModuleExtensions.save_py(hints, buffer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Loads projections written by <see cref="SaveHints"/>; throws <see cref="InvalidDataException"/> naming <paramref name="source"/> when they do not fit.</summary>
+    public void LoadHints(byte[] state, string source)
+    {
+        if (hints is null)
+            throw new InvalidDataException($"{source}: holds distillation hint projections, but this run has no hints (distill.feature_weight and distill.stage_weight are 0)");
+        try
+        {
+            TorchSharp.PyBridge.PyBridgeModuleExtensions.load_py(hints, new MemoryStream(state), strict: true);
+        }
+        catch (Exception e)
+        {
+            throw new InvalidDataException($"{source}: its distillation hint projections do not fit this run's hints: {e.Message}", e);
+        }
+    }
 
     /// <summary>
     /// Each student stage before the last paired with the teacher stage of the same stride, if any. Strides are relative to
@@ -433,6 +469,7 @@ public sealed class Distiller : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        hints?.Dispose();
         Projection?.Dispose();
         foreach (var pair in StagePairs) pair.Projection.Dispose();
         teacher.Dispose();

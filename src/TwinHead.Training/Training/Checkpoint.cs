@@ -25,7 +25,12 @@ public sealed record TrainerState(int Epoch, long GlobalStep, double BestScore, 
 /// With a weight average (<c>optim.ema_decay</c>), <paramref name="Model"/> holds the average and this the weights the
 /// optimiser was training (a PyTorch-format state dict), for resuming; null otherwise.
 /// </param>
-public sealed record LoadedCheckpoint(BuiltModel Model, ModelOptions Options, ModelMetadata Metadata, TrainerState? State, byte[]? OptimizerState, byte[]? TrainingWeights = null) : IDisposable
+/// <param name="HintWeights">
+/// With distillation hints (<c>distill.feature_weight</c>, <c>distill.stage_weight</c>), the projections from the student's
+/// maps to the teacher's as they stood (a PyTorch-format state dict), for resuming; null otherwise. They are not part of the model.
+/// </param>
+public sealed record LoadedCheckpoint(BuiltModel Model, ModelOptions Options, ModelMetadata Metadata, TrainerState? State, byte[]? OptimizerState,
+    byte[]? TrainingWeights = null, byte[]? HintWeights = null) : IDisposable
 {
     /// <inheritdoc />
     public void Dispose() => Model.Dispose();
@@ -35,7 +40,8 @@ public sealed record LoadedCheckpoint(BuiltModel Model, ModelOptions Options, Mo
 /// The TwinHead checkpoint: one ZIP file holding <c>metadata.json</c>, <c>model.json</c> (the builder options),
 /// <c>state_dict.pt</c> (PyTorch format, so <c>torch.load</c> reads it after unzipping), and for resumable checkpoints
 /// <c>trainer_state.json</c> and <c>optimizer.bin</c>; a run with a weight average keeps the average in
-/// <c>state_dict.pt</c> (it is the model that was validated) and the optimiser's weights in <c>training_weights.pt</c>.
+/// <c>state_dict.pt</c> (it is the model that was validated) and the optimiser's weights in <c>training_weights.pt</c>;
+/// a resumable checkpoint of a run with distillation hints keeps their projections in <c>distill_hints.pt</c>.
 /// Written to a temporary file and renamed, so a crash never leaves a half-written checkpoint behind.
 /// </summary>
 public static class CheckpointFile
@@ -46,6 +52,7 @@ public static class CheckpointFile
     private const string TrainerStateEntry = "trainer_state.json";
     private const string OptimizerEntry = "optimizer.bin";
     private const string TrainingWeightsEntry = "training_weights.pt";
+    private const string HintWeightsEntry = "distill_hints.pt";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -57,8 +64,9 @@ public static class CheckpointFile
     /// <param name="state">Trainer progress, for resumable checkpoints.</param>
     /// <param name="optimizer">Optimiser state, for resumable checkpoints.</param>
     /// <param name="trainingWeights">The weights the optimiser trains, when they differ from <paramref name="model"/>'s.</param>
+    /// <param name="hintWeights">The distillation hints' projections (a PyTorch-format state dict), for resumable checkpoints.</param>
     public static void Save(string path, BuiltModel model, ModelOptions options, ModelMetadata metadata,
-        TrainerState? state = null, TorchSharp.Modules.OptimizerHelper? optimizer = null, BuiltModel? trainingWeights = null)
+        TrainerState? state = null, TorchSharp.Modules.OptimizerHelper? optimizer = null, BuiltModel? trainingWeights = null, byte[]? hintWeights = null)
     {
         AtomicFile.Write(path, file =>
         {
@@ -67,6 +75,11 @@ public static class CheckpointFile
             WriteText(zip, ModelEntry, JsonSerializer.Serialize(options, Json));
             WriteWeights(zip, StateDictEntry, model);
             if (trainingWeights is not null) WriteWeights(zip, TrainingWeightsEntry, trainingWeights);
+            if (hintWeights is not null)
+            {
+                using var hints = zip.CreateEntry(HintWeightsEntry, CompressionLevel.NoCompression).Open();
+                hints.Write(hintWeights);
+            }
             if (state is not null) WriteText(zip, TrainerStateEntry, JsonSerializer.Serialize(state, Json));
             if (optimizer is not null)
             {
@@ -113,7 +126,8 @@ public static class CheckpointFile
                 : JsonSerializer.Deserialize<TrainerState>(ReadText(zip, TrainerStateEntry, path));
             var optimizer = zip.GetEntry(OptimizerEntry) is null ? null : ReadBytes(zip, OptimizerEntry, path);
             var trainingWeights = zip.GetEntry(TrainingWeightsEntry) is null ? null : ReadBytes(zip, TrainingWeightsEntry, path);
-            return new LoadedCheckpoint(model, options, metadata, state, optimizer, trainingWeights);
+            var hintWeights = zip.GetEntry(HintWeightsEntry) is null ? null : ReadBytes(zip, HintWeightsEntry, path);
+            return new LoadedCheckpoint(model, options, metadata, state, optimizer, trainingWeights, hintWeights);
         }
     }
 
@@ -141,7 +155,7 @@ public static class CheckpointFile
                     continue;
                 }
                 using var from = entry.Open();
-                using var to = target.CreateEntry(entry.FullName, entry.FullName is StateDictEntry or TrainingWeightsEntry ? CompressionLevel.NoCompression : CompressionLevel.Fastest).Open();
+                using var to = target.CreateEntry(entry.FullName, entry.FullName is StateDictEntry or TrainingWeightsEntry or HintWeightsEntry ? CompressionLevel.NoCompression : CompressionLevel.Fastest).Open();
                 from.CopyTo(to);
             }
         });

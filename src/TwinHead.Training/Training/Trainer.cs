@@ -127,6 +127,7 @@ public sealed class Trainer(ITrainingObserver observer)
         using var model = ModelRegistry.Create(modelOptions);
         var state = new TrainerState(0, 0, double.NegativeInfinity, 0);
         byte[]? optimizerState = null;
+        byte[]? hintState = null;
         WeightAverage? average = null;
         if (resumeFrom is not null)
         {
@@ -141,6 +142,7 @@ public sealed class Trainer(ITrainingObserver observer)
             }
             state = saved.State ?? throw new InvalidDataException($"{resumeFrom}: checkpoint has no trainer state; cannot resume");
             optimizerState = saved.OptimizerState;
+            hintState = saved.HintWeights;
         }
         else if (init is not null)
         {
@@ -166,6 +168,9 @@ public sealed class Trainer(ITrainingObserver observer)
                 (config.Distill.MixupImages == 0 ? "" : $", {config.Distill.MixupImages} mixed images per step (mixup alpha {config.Distill.MixupAlpha})") +
                 (config.Distill.RandomConvolution == 0 ? "" : $", random convolutions on {config.Distill.RandomConvolution:0.##} of the student's images") +
                 (distiller.InputScale == 1 ? "" : $"; batches at the teacher's {distiller.TeacherInput.Width}x{distiller.TeacherInput.Height}, averaged down to {spec.Width}x{spec.Height} for the student"));
+        if (hintState is not null && distiller is not null) distiller.LoadHints(hintState, resumeFrom!);
+        else if (resumeFrom is not null && distiller is { Projection: not null } or { StagePairs.Count: > 0 })
+            observer.OnMessage($"warning: {resumeFrom} has no saved distillation hint projections (written before they were kept): they start afresh, so the first resumed steps relearn them");
         // A teacher at a multiple of the student's size gets training batches at its own size; validation stays at the student's.
         var trainSpec = distiller?.TeacherInput ?? spec;
         var optimizer = CreateOptimizer(model, config.Optim, distiller?.HintParameters());
@@ -273,7 +278,7 @@ public sealed class Trainer(ITrainingObserver observer)
             state = state with { Epoch = epoch, BestScore = isBest ? score : state.BestScore, BestEpoch = isBest ? epoch : state.BestEpoch };
             var epochMetadata = metadata with { Extra = new Dictionary<string, string>(metadata.Extra) { ["epoch"] = epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
             if (isBest) CheckpointFile.Save(run.BestCheckpoint, published, modelOptions, epochMetadata, state);
-            CheckpointFile.Save(run.LastCheckpoint, published, modelOptions, epochMetadata, state, optimizer, average is null ? null : model);
+            CheckpointFile.Save(run.LastCheckpoint, published, modelOptions, epochMetadata, state, optimizer, average is null ? null : model, distiller?.SaveHints());
 
             var summary = new EpochSummary(epoch, lossSum / Math.Max(1, images), validation, score, isBest, images / trainSeconds, learningRate, epochWatch.Elapsed);
             summaries.Add(summary);

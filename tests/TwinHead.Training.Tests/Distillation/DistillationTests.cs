@@ -484,4 +484,39 @@ public sealed class DistillationTests : IClassFixture<TinyDatasetFixture>
         distiller.RandomConvolution(images, 1);
         Assert.True(rand(4).eq(expected).all().item<bool>());
     }
+
+    [Fact]
+    public void A_resumed_run_continues_with_the_hint_projections_it_had()
+    {
+        var output = data.Scratch("distill-resume-hints");
+        var teacher = TinyTeacher(output);
+        var first = new Trainer(new RecordingObserver()).Train(TinyRun(output, "student", [$"distill.teacher={teacher.Run.BestCheckpoint}", "distill.feature_weight=1"]));
+        byte[] saved;
+        using (var last = CheckpointFile.Load(first.Run.LastCheckpoint)) saved = last.HintWeights!;
+        Assert.NotNull(saved);
+        using (var best = CheckpointFile.Load(first.Run.BestCheckpoint)) Assert.Null(best.HintWeights);
+
+        var config = first.Run.ReadConfig();
+        File.WriteAllText(first.Run.ConfigPath, LayeredYamlConfig.ToYaml(config with { Optim = config.Optim with { Epochs = 2 } }));
+        var observer = new RecordingObserver();
+        var resumed = new Trainer(observer).Resume(first.Run.Path);
+        Assert.Equal([2], resumed.Epochs.Select(e => e.Epoch));
+        Assert.DoesNotContain(observer.Messages, m => m.Contains("hint projections"));
+
+        // What is saved is what a fresh distiller then holds.
+        using var model = ModelRegistry.Create(new ModelOptions());
+        var spec = TwinHead.Core.Models.PreprocessingSpec.Reference(32);
+        var hinted = new DistillConfig { Teacher = teacher.Run.BestCheckpoint, FeatureWeight = 1 };
+        using var source = new Distiller(hinted, spec, model);
+        using (no_grad()) source.Projection!.weight!.fill_(0.25f);
+        using var target = new Distiller(hinted, spec, model);
+        Assert.False(target.Projection!.weight!.eq(source.Projection.weight!).all().item<bool>());
+        target.LoadHints(source.SaveHints()!, "source.ckpt");
+        Assert.True(target.Projection.weight!.eq(source.Projection.weight!).all().item<bool>());
+        Assert.True(target.Projection.bias!.eq(source.Projection.bias!).all().item<bool>());
+
+        using var plain = new Distiller(hinted with { FeatureWeight = 0 }, spec, model);
+        Assert.Null(plain.SaveHints());
+        Assert.Contains("source.ckpt", Assert.Throws<InvalidDataException>(() => plain.LoadHints(saved, "source.ckpt")).Message);
+    }
 }
