@@ -20,6 +20,41 @@ public class TensorArithmeticTests
         Assert.Equal(new[] { -1f, -0.5f, 0f, 0.25f, 1f }, x.Within(-1, 1).data<float>().ToArray());
     }
 
+    /// <summary>
+    /// A source check, since the failure is rare and late (one long run in 35): a call that hands LibTorch a temporary
+    /// scalar, <c>a.add(b)</c> (TorchSharp adds an alpha of 1) or <c>x.mul(0.5)</c>, crashed a training run in epoch 11.
+    /// Operators (<c>a + b</c>) are not caught here; the stress test below covers the operations that replace them.
+    /// </summary>
+    [Fact]
+    public void Training_code_hands_LibTorch_no_temporary_scalars_through_add_sub_or_number_arguments()
+    {
+        var oneArgumentAddOrSub = new System.Text.RegularExpressions.Regex(@"\.(add|sub)_?\((?:[^(),]|\([^()]*\))*\)");
+        var numberArgument = new System.Text.RegularExpressions.Regex(@"\.(mul|div|add|sub|eq|ne|lt|gt|le|ge|clamp_min|clamp_max|pow|fill)_?\(\s*-?[0-9][0-9.]*[fdm]?\s*\)");
+        var sources = Directory.GetFiles(SourceFolder(), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
+            .ToList();
+        Assert.Contains(sources, f => f.EndsWith("Distillation.cs", StringComparison.Ordinal));
+        var offending = sources
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetFileName(f), Line: i + 1, Text: line.Trim())))
+            .Where(l => !l.Text.StartsWith("//", StringComparison.Ordinal) && (oneArgumentAddOrSub.IsMatch(l.Text) || numberArgument.IsMatch(l.Text)))
+            .Select(l => $"{l.File}:{l.Line}: {l.Text}")
+            .ToList();
+        Assert.True(offending.Count == 0, "use TensorArithmetic (Plus, Times, ...) instead:\n" + string.Join("\n", offending));
+        Assert.Matches(oneArgumentAddOrSub, "var s = c.sub(c.mean(spatial, keepdim: true)).div(d);");
+        Assert.Matches(numberArgument, "labels.eq(2)");
+        Assert.DoesNotMatch(oneArgumentAddOrSub, "return a.add(b, one);");
+    }
+
+    private static string SourceFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "TwinHead.Training");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        throw new DirectoryNotFoundException($"src/TwinHead.Training not found above {AppContext.BaseDirectory}");
+    }
+
     [Fact]
     public void Gradients_flow_through_the_operations_as_through_the_operators()
     {
