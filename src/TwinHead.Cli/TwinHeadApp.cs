@@ -44,6 +44,9 @@ public static class TwinHeadApp
                 dataset.SetDescription("Prepare and check datasets in the reference layout.");
                 dataset.AddCommand<DatasetSplitCommand>("split").WithDescription("Write stratified train/val/test CSVs for class folders.");
                 dataset.AddCommand<DatasetCheckCommand>("check").WithDescription("Check splits: counts, missing/undecodable/small images, duplicates and leakage.");
+                dataset.AddCommand<DatasetMergeCommand>("merge")
+                    .WithDescription("Merge datasets (generated data and your own photos, or two generator versions) into one root; each keeps its splits.")
+                    .WithExample("dataset", "merge", "--out", "data/mixed", "data/v2big", "data/my-photos");
             });
         });
         return app;

@@ -92,6 +92,26 @@ public sealed class CliExitCodeTests : IDisposable
     }
 
     [Fact]
+    public void Dataset_merge_needs_an_output_root_names_a_missing_source_and_merges_two_generated_sets()
+    {
+        var first = Path.Combine(scratch, "v1");
+        var second = Path.Combine(scratch, "v2");
+        var merged = Path.Combine(scratch, "mixed");
+        Assert.Equal(0, Run("synth", "--out", first, "--count", "30", "--size", "48x48", "--version", "procedural", "--seed", "1"));
+        Assert.Equal(0, Run("synth", "--out", second, "--count", "30", "--size", "48x48", "--version", "procedural", "--seed", "2"));
+
+        Assert.NotEqual(0, Run("dataset", "merge", first, second));
+        Assert.Contains("--out ROOT is required", Output);
+        Assert.Equal(2, Run("dataset", "merge", "--out", merged, first, Path.Combine(scratch, "v3")));
+        Assert.Contains("v3' does not exist", Output);
+        Assert.False(Directory.Exists(merged));
+
+        Assert.Equal(0, Run("dataset", "merge", "--out", merged, first, second));
+        Assert.Equal(0, Run("dataset", "check", merged, "--min-size", "32"));
+        Assert.Equal(60, SplitNames.All.Sum(s => SplitCsv.Read(SplitNames.CsvPath(merged, s)).Rows.Count));
+    }
+
+    [Fact]
     public void Synth_contact_sheets_write_one_png_per_class_and_no_dataset()
     {
         var sheets = Path.Combine(scratch, "sheets");

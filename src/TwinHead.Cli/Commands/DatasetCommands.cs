@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TwinHead.Core.Data;
 using TwinHead.Core.Labels;
 using TwinHead.Training.Data;
 
@@ -85,5 +86,53 @@ public sealed class DatasetCheckCommand : Command<DatasetCheckCommand.Settings>
             table.AddRow([split, .. c.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)), c.Sum().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
         return table;
+    }
+}
+
+/// <summary><c>twinhead dataset merge --out ROOT SOURCE SOURCE... [--copy] [--force]</c>.</summary>
+public sealed class DatasetMergeCommand : Command<DatasetMergeCommand.Settings>
+{
+    /// <summary>Arguments.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>Dataset roots to merge.</summary>
+        [CommandArgument(0, "<SOURCES>")]
+        [Description("Two or more dataset roots, each with its own split CSVs; every image keeps its split.")]
+        public string[] Sources { get; init; } = [];
+
+        /// <summary>Merged root.</summary>
+        [CommandOption("-o|--out <ROOT>")]
+        [Description("The merged root: a new folder outside every source.")]
+        public string Out { get; init; } = "";
+
+        /// <summary>Copy instead of linking.</summary>
+        [CommandOption("--copy")]
+        [Description("Copy the listed images instead of linking each source folder (where symbolic links are not allowed).")]
+        public bool Copy { get; init; }
+
+        /// <summary>Overwrite.</summary>
+        [CommandOption("--force")]
+        [Description("Replace an earlier merge into the same root.")]
+        public bool Force { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out ROOT is required") : ValidationResult.Success();
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var summary = DatasetMerger.Merge(settings.Out, settings.Sources, new MergeOptions(settings.Copy, settings.Force));
+        var table = new Table().AddColumn("source").AddColumn("folder").AddColumn("train").AddColumn("val").AddColumn("test").AddColumn("generator cues");
+        foreach (var source in summary.Sources)
+        {
+            string Count(string split) => source.Counts.TryGetValue(split, out var c) ? string.Join(" / ", c) : "-";
+            table.AddRow(Markup.Escape(source.Root), Markup.Escape(source.Name), Count(SplitNames.Train), Count(SplitNames.Val), Count(SplitNames.Test), source.HasGeneratorCues ? "yes" : "no");
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"counts are document / not a document / screen; images {(summary.Copied ? "copied" : "linked")} under {summary.Root}");
+        AnsiConsole.MarkupLineInterpolated($"next: twinhead dataset check {settings.Out}, then train with data.root={settings.Out} (eval --by source reports each part)");
+        return 0;
     }
 }
