@@ -43,6 +43,17 @@ public sealed class GroupedReportTests : IDisposable
     }
 
     [Fact]
+    public void A_whole_group_file_keeps_its_header_and_fills_short_rows_with_empty_fields()
+    {
+        var table = ImageGroupFile.ReadAll(WriteCsv("file\trepo\tnote\nscreens\\a.jpg\towner/one\tclose-up\ndocuments/b.jpg\towner/two\n"));
+
+        Assert.Equal(["file", "repo", "note"], table.Columns);
+        Assert.Equal(["screens\\a.jpg", "owner/one", "close-up"], table.Rows["screens/a.jpg"]);
+        Assert.Equal(["documents/b.jpg", "owner/two", ""], table.Rows["documents/b.jpg"]);
+        Assert.Contains("no column 'path' (nor 'file')", Assert.Throws<InvalidDataException>(() => ImageGroupFile.ReadAll(WriteCsv("name,device\na.jpg,phone\n"))).Message);
+    }
+
+    [Fact]
     public void Group_file_without_the_column_names_the_file_and_lists_its_columns()
     {
         var path = WriteCsv("path,label,device\nscreens/a.jpg,2,phone\n");

@@ -26,18 +26,11 @@ public static class ImageGroupFile
     /// </summary>
     public static IReadOnlyDictionary<string, string> Read(string csvPath, string column)
     {
-        if (!File.Exists(csvPath)) throw new FileNotFoundException($"{csvPath}: no such group file", csvPath);
         var groups = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var csv = CsvReader.FromFile(csvPath, new CsvReaderOptions
-        {
-            HasHeader = true,
-            TrackLineNumbers = true,
-            SkipEmptyLines = true,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-        });
+        using var csv = Open(csvPath);
         var headers = csv.Headers.Select(h => h.Trim()).ToArray();
         if (headers.Length == 0) throw new InvalidDataException($"{csvPath}: empty file (expected a header with '{PathColumn}' and '{column}', then one row per image)");
-        var pathColumn = headers.Contains(PathColumn, StringComparer.Ordinal) || !headers.Contains(FileColumn, StringComparer.Ordinal) ? PathColumn : FileColumn;
+        var pathColumn = PathColumnOf(headers);
         foreach (var wanted in new[] { pathColumn, column })
         {
             if (!headers.Contains(wanted, StringComparer.Ordinal))
@@ -57,6 +50,48 @@ public static class ImageGroupFile
         return groups;
     }
 
+    /// <summary>
+    /// Every column of <paramref name="csvPath"/>: its header and each image's row (missing trailing fields empty), keyed
+    /// by the normalised <c>path</c> (or <c>file</c>) value. Throws <see cref="InvalidDataException"/> naming the file when
+    /// it has no such column.
+    /// </summary>
+    public static ImageGroupTable ReadAll(string csvPath)
+    {
+        using var csv = Open(csvPath);
+        var columns = csv.Headers.Select(h => h.Trim()).ToArray();
+        var pathIndex = Array.IndexOf(columns, PathColumnOf(columns));
+        if (pathIndex < 0)
+            throw new InvalidDataException($"{csvPath}: no column '{PathColumn}' (nor '{FileColumn}') in the header (columns: {string.Join(", ", columns)})");
+        var rows = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        while (csv.Read())
+        {
+            var values = new string[columns.Length];
+            for (var i = 0; i < values.Length; i++) values[i] = i < csv.FieldCount ? csv.GetString(i) : "";
+            rows[Normalize(values[pathIndex])] = values;
+        }
+        return new ImageGroupTable(columns, rows);
+    }
+
+    private static CsvReader Open(string csvPath)
+    {
+        if (!File.Exists(csvPath)) throw new FileNotFoundException($"{csvPath}: no such group file", csvPath);
+        return CsvReader.FromFile(csvPath, new CsvReaderOptions
+        {
+            HasHeader = true,
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+        });
+    }
+
+    private static string PathColumnOf(string[] headers) =>
+        headers.Contains(PathColumn, StringComparer.Ordinal) || !headers.Contains(FileColumn, StringComparer.Ordinal) ? PathColumn : FileColumn;
+
     /// <summary>A relative image path in the form the group file and the split CSVs are matched in.</summary>
     public static string Normalize(string path) => path.Trim().Replace('\\', '/');
 }
+
+/// <summary>A whole group file: its header and one row per image.</summary>
+/// <param name="Columns">The header's column names, trimmed.</param>
+/// <param name="Rows">Each image's fields (in <paramref name="Columns"/> order), keyed by its normalised relative path.</param>
+public sealed record ImageGroupTable(IReadOnlyList<string> Columns, IReadOnlyDictionary<string, string[]> Rows);

@@ -81,9 +81,7 @@ public static class DatasetMerger
         return new MergeSummary(target, merged, options.Copy);
     }
 
-    private sealed record Source(string Name, string Root, Dictionary<string, IReadOnlyList<LabeledImage>> Splits, GroupTable? Cues);
-
-    private sealed record GroupTable(string[] Columns, Dictionary<string, string[]> Rows);
+    private sealed record Source(string Name, string Root, Dictionary<string, IReadOnlyList<LabeledImage>> Splits, ImageGroupTable? Cues);
 
     private static List<Source> ReadSources(IReadOnlyList<string> sourceRoots, string target)
     {
@@ -117,36 +115,13 @@ public static class DatasetMerger
             var name = baseName;
             for (var k = 2; !names.Add(name); k++) name = $"{baseName}-{k}";
             var groupFile = Path.Combine(full, ImageGroupFile.GeneratorFileName);
-            sources.Add(new Source(name, full, splits, File.Exists(groupFile) ? ReadGroupTable(groupFile) : null));
+            sources.Add(new Source(name, full, splits, File.Exists(groupFile) ? ImageGroupFile.ReadAll(groupFile) : null));
         }
         return sources;
     }
 
     private static bool Inside(string path, string folder) =>
         string.Equals(path, folder, StringComparison.Ordinal) || path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-
-    private static GroupTable ReadGroupTable(string path)
-    {
-        using var csv = CsvReader.FromFile(path, new CsvReaderOptions
-        {
-            HasHeader = true,
-            TrackLineNumbers = true,
-            SkipEmptyLines = true,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-        });
-        var columns = csv.Headers.Select(h => h.Trim()).ToArray();
-        var pathIndex = Array.IndexOf(columns, ImageGroupFile.PathColumn);
-        if (pathIndex < 0)
-            throw new InvalidDataException($"{path}: no '{ImageGroupFile.PathColumn}' column in the header (columns: {string.Join(", ", columns)})");
-        var rows = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        while (csv.Read())
-        {
-            var values = new string[columns.Length];
-            for (var i = 0; i < values.Length; i++) values[i] = i < csv.FieldCount ? csv.GetString(i) : "";
-            rows[ImageGroupFile.Normalize(values[pathIndex])] = values;
-        }
-        return new GroupTable(columns, rows);
-    }
 
     private static void Link(Source source, string target)
     {
@@ -196,7 +171,8 @@ public static class DatasetMerger
             var written = new HashSet<string>(StringComparer.Ordinal);
             foreach (var source in sources)
             {
-                var indices = cueColumns.Select(c => source.Cues is null ? -1 : Array.IndexOf(source.Cues.Columns, c)).ToArray();
+                var own = source.Cues?.Columns.ToList();
+                var indices = cueColumns.Select(c => own?.IndexOf(c) ?? -1).ToArray();
                 foreach (var row in source.Splits.Values.SelectMany(rows => rows))
                 {
                     var merged = source.Name + "/" + row.RelativePath;
