@@ -48,7 +48,7 @@ public static class DatasetMerger
         ArgumentNullException.ThrowIfNull(sourceRoots);
         ArgumentNullException.ThrowIfNull(options);
         if (sourceRoots.Count < 2) throw new ArgumentException($"merging needs at least two dataset roots, got {sourceRoots.Count}");
-        var target = Path.GetFullPath(root);
+        var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         var sources = ReadSources(sourceRoots, target);
 
         var outputs = SplitNames.All.Select(s => SplitNames.CsvPath(target, s)).Append(Path.Combine(target, ImageGroupFile.GeneratorFileName))
