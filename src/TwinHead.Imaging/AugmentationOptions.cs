@@ -14,6 +14,12 @@ namespace TwinHead.Imaging;
 /// stretched to the square input: a drawn log-uniformly from [1/max, max], the largest window of that shape at a random
 /// position is cropped and resized back. 1 disables.
 /// </param>
+/// <param name="ChromaMin">
+/// With <paramref name="ChromaMax"/>: the saturation of each image is scaled so that its mean chroma (per-pixel spread of
+/// the three channels, 0..1) becomes a value drawn log-uniformly from [ChromaMin, ChromaMax], the same range for every
+/// class, so how colourful an image is tells nothing about its label. 0 and 0 disable.
+/// </param>
+/// <param name="ChromaMax">Upper end of the chroma range; see <paramref name="ChromaMin"/>.</param>
 public sealed record AugmentationOptions(
     float MaxRotationDegrees = 10f,
     bool HorizontalFlip = false,
@@ -23,7 +29,9 @@ public sealed record AugmentationOptions(
     float RandomResizedCropMinScale = 1f,
     float JpegQualityMin = 0f,
     float GaussianBlurProbability = 0f,
-    float AspectStretchMax = 1f)
+    float AspectStretchMax = 1f,
+    float ChromaMin = 0f,
+    float ChromaMax = 0f)
 {
     /// <summary>The reference recipe: random rotation up to 10 degrees, nothing else.</summary>
     public static AugmentationOptions Reference { get; } = new();
@@ -42,6 +50,9 @@ public sealed record AugmentationOptions(
         Check(JpegQualityMin is 0 or (>= 1 and <= 100), nameof(JpegQualityMin), JpegQualityMin, "0 (off) or 1..100");
         Check(GaussianBlurProbability is >= 0 and <= 1, nameof(GaussianBlurProbability), GaussianBlurProbability, "0..1");
         Check(AspectStretchMax is >= 1 and <= 4, nameof(AspectStretchMax), AspectStretchMax, "1 (off) ..4");
+        Check(ChromaMax is 0 or (> 0 and <= 1), nameof(ChromaMax), ChromaMax, "0 (off) or (0, 1]");
+        Check(ChromaMax == 0 ? ChromaMin == 0 : ChromaMin > 0 && ChromaMin <= ChromaMax, nameof(ChromaMin), ChromaMin,
+            ChromaMax == 0 ? "0 while ChromaMax is 0 (off)" : $"(0, ChromaMax = {ChromaMax}]");
         return this;
     }
 

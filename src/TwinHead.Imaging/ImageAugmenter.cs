@@ -5,7 +5,7 @@ namespace TwinHead.Imaging;
 
 /// <summary>
 /// Training augmentations on RGB images at the model input size. Every random draw comes from the given
-/// <see cref="Random"/> in a fixed order (aspect stretch, crop, flip, rotation, brightness, contrast, saturation, blur, JPEG), and only
+/// <see cref="Random"/> in a fixed order (aspect stretch, crop, flip, rotation, brightness, contrast, chroma, saturation, blur, JPEG), and only
 /// for enabled augmentations, so a seeded Random reproduces the result exactly.
 /// </summary>
 public static class ImageAugmenter
@@ -37,6 +37,8 @@ public static class ImageAugmenter
             AdjustBrightness(current, JitterFactor(options.BrightnessJitter, random));
         if (options.ContrastJitter > 0f)
             AdjustContrast(current, JitterFactor(options.ContrastJitter, random));
+        if (options.ChromaMax > 0f)
+            MatchChroma(current, options.ChromaMin, options.ChromaMax, random);
         if (options.SaturationJitter > 0f)
             AdjustSaturation(current, JitterFactor(options.SaturationJitter, random));
         if (options.GaussianBlurProbability > 0f && random.NextDouble() < options.GaussianBlurProbability)
@@ -204,6 +206,35 @@ public static class ImageAugmenter
             p[i + 1] = ClampToByte(grey + factor * (p[i + 1] - grey));
             p[i + 2] = ClampToByte(grey + factor * (p[i + 2] - grey));
         }
+    }
+
+    /// <summary>Largest saturation gain <see cref="MatchChroma"/> applies: a nearly grey image stays nearly grey instead of
+    /// having its noise turned into colour.</summary>
+    private const float MaxChromaGain = 4f;
+
+    /// <summary>
+    /// Scales saturation so the mean chroma becomes a target drawn log-uniformly from [min, max]. Blending with luma scales
+    /// each pixel's channel spread by the same factor, so the image keeps its hues and relative colourfulness; only the
+    /// overall level is replaced (exactly, unless channels clip at 0 or 255 or the gain cap is reached).
+    /// </summary>
+    private static void MatchChroma(RgbImage image, float min, float max, Random random)
+    {
+        var target = min * Math.Pow(max / (double)min, random.NextDouble());
+        var chroma = MeanChroma(image);
+        if (chroma <= 0) return;
+        AdjustSaturation(image, (float)Math.Min(target / chroma, MaxChromaGain));
+    }
+
+    /// <summary>Mean over pixels of (max channel - min channel) / 255.</summary>
+    /// <param name="image">An RGB image.</param>
+    public static double MeanChroma(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var p = image.Pixels;
+        long spread = 0;
+        for (int i = 0; i < p.Length; i += 3)
+            spread += Math.Max(p[i], Math.Max(p[i + 1], p[i + 2])) - Math.Min(p[i], Math.Min(p[i + 1], p[i + 2]));
+        return p.Length == 0 ? 0 : spread / (p.Length / 3 * 255.0);
     }
 
     /// <summary>ITU-R 601 luma in integer arithmetic, as PIL's RGB to L conversion.</summary>

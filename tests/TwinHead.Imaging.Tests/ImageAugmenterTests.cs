@@ -6,7 +6,8 @@ public class ImageAugmenterTests
 {
     private static readonly AugmentationOptions Everything = new(
         MaxRotationDegrees: 10f, HorizontalFlip: true, BrightnessJitter: 0.3f, ContrastJitter: 0.3f, SaturationJitter: 0.3f,
-        RandomResizedCropMinScale: 0.6f, JpegQualityMin: 50f, GaussianBlurProbability: 0.5f, AspectStretchMax: 16f / 9);
+        RandomResizedCropMinScale: 0.6f, JpegQualityMin: 50f, GaussianBlurProbability: 0.5f, AspectStretchMax: 16f / 9,
+        ChromaMin: 0.03f, ChromaMax: 0.25f);
 
     private static RgbImage Flat(int size, byte r, byte g, byte b) =>
         new(size, size, Enumerable.Repeat(new[] { r, g, b }, size * size).SelectMany(p => p).ToArray());
@@ -210,6 +211,51 @@ public class ImageAugmenterTests
         Assert.Equal(ImageAugmenter.Apply(image, options, new Random(3)).Pixels, ImageAugmenter.Apply(image, options, new Random(3)).Pixels);
         Assert.Contains(nameof(AugmentationOptions.AspectStretchMax), Assert.Throws<ArgumentException>(() =>
             ImageAugmenter.Apply(image, options with { AspectStretchMax = 0.5f }, new Random(1))).Message);
+    }
+
+    [Fact]
+    public void ChromaMatchingGivesDrabAndGaudyImagesTheSameRangeOfColourfulness()
+    {
+        var options = AugmentationOptions.None with { ChromaMin = 0.05f, ChromaMax = 0.2f };
+        var gaudy = Flat(8, 220, 40, 90);
+        var drab = Flat(8, 120, 110, 104);
+        var chromas = new List<double>();
+        for (var seed = 0; seed < 20; seed++)
+        {
+            foreach (var image in new[] { gaudy, drab })
+            {
+                var result = ImageAugmenter.Apply(image, options, new Random(seed));
+                // The one draw, log-uniform in [0.05, 0.2]; rounding to bytes moves a channel by at most half a step.
+                var target = 0.05 * Math.Pow(4, new Random(seed).NextDouble());
+                Assert.InRange(ImageAugmenter.MeanChroma(result), target - 1.0 / 255, target + 1.0 / 255);
+                chromas.Add(ImageAugmenter.MeanChroma(result));
+            }
+        }
+        Assert.True(ImageAugmenter.MeanChroma(gaudy) > 0.5 && ImageAugmenter.MeanChroma(drab) < 0.07);
+        Assert.True(chromas.Max() - chromas.Min() > 0.08, "targets spread over the range");
+    }
+
+    [Fact]
+    public void ChromaMatchingKeepsGreyImagesGreyAndCapsTheGain()
+    {
+        var options = AugmentationOptions.None with { ChromaMin = 0.3f, ChromaMax = 0.3f };
+        var grey = Flat(8, 90, 90, 90);
+        Assert.Equal(grey.Pixels, ImageAugmenter.Apply(grey, options, new Random(1)).Pixels);
+        // Chroma 2/255: a gain of 38 would be needed, the cap of 4 gives about 8/255.
+        var almostGrey = Flat(8, 100, 98, 98);
+        Assert.InRange(ImageAugmenter.MeanChroma(ImageAugmenter.Apply(almostGrey, options, new Random(1))), 7.0 / 255, 9.0 / 255);
+    }
+
+    [Theory]
+    [InlineData(0.1f, 0f)]
+    [InlineData(0f, 0.2f)]
+    [InlineData(0.3f, 0.2f)]
+    [InlineData(0.1f, 1.5f)]
+    public void ChromaRangeMustBeOffOrOrdered(float min, float max)
+    {
+        var error = Assert.Throws<ArgumentException>(() => ImageAugmenter.Apply(TestImages.Noise(8, 8, 1),
+            AugmentationOptions.None with { ChromaMin = min, ChromaMax = max }, new Random(1)));
+        Assert.Contains("Chroma", error.Message);
     }
 
     [Fact]

@@ -78,6 +78,10 @@ public sealed record TrainingConfig
         Check(Data.Augment.JpegQualityMin is 0 or (>= 1 and <= 100), "data.augment.jpeg_quality_min", Data.Augment.JpegQualityMin, "must be 0 (off) or in 1..100");
         Check(Data.Augment.BlurProbability is >= 0 and <= 1, "data.augment.blur_probability", Data.Augment.BlurProbability, "must be in [0, 1] (0: off)");
         Check(Data.Augment.AspectStretch is >= 1 and <= 4, "data.augment.aspect_stretch", Data.Augment.AspectStretch, "must be in 1..4 (1: off; 1.78 = up to 16:9)");
+        Check(Data.Augment.ChromaMax is 0 or (> 0 and <= 1), "data.augment.chroma_max", Data.Augment.ChromaMax, "must be 0 (off) or in (0, 1]");
+        Check(Data.Augment.ChromaMax == 0 ? Data.Augment.ChromaMin == 0 : Data.Augment.ChromaMin > 0 && Data.Augment.ChromaMin <= Data.Augment.ChromaMax,
+            "data.augment.chroma_min", Data.Augment.ChromaMin,
+            Data.Augment.ChromaMax == 0 ? "must be 0 while data.augment.chroma_max is 0 (off)" : "must be in (0, data.augment.chroma_max]");
         Check(Optim.Lr > 0, "optim.lr", Optim.Lr, "must be positive");
         Check(Optim.WeightDecay >= 0, "optim.weight_decay", Optim.WeightDecay, "must be >= 0");
         Check(Optim.Epochs is >= 1 and <= 10_000, "optim.epochs", Optim.Epochs, "must be in 1..10000");
@@ -209,11 +213,23 @@ public sealed record AugmentConfig
     /// </summary>
     public float AspectStretch { get; init; } = 1f;
 
+    /// <summary>
+    /// Lower end of the chroma range (0: off, with <see cref="ChromaMax"/> 0). Each image's saturation is scaled so that its
+    /// mean chroma becomes a value drawn log-uniformly from [chroma_min, chroma_max] for every class alike: generated
+    /// not-documents and screens are more colourful than generated documents, phone photos are less colourful than all of
+    /// them, and a model should not tell a class by it.
+    /// </summary>
+    public float ChromaMin { get; init; }
+
+    /// <summary>Upper end of the chroma range (0: off); see <see cref="ChromaMin"/>.</summary>
+    public float ChromaMax { get; init; }
+
     /// <summary>The imaging library's options.</summary>
     public AugmentationOptions ToOptions() => new(
         MaxRotationDegrees: RotationDegrees, HorizontalFlip: HorizontalFlip, BrightnessJitter: Brightness,
         ContrastJitter: Contrast, SaturationJitter: Saturation, RandomResizedCropMinScale: CropMinScale,
-        JpegQualityMin: JpegQualityMin, GaussianBlurProbability: BlurProbability, AspectStretchMax: AspectStretch);
+        JpegQualityMin: JpegQualityMin, GaussianBlurProbability: BlurProbability, AspectStretchMax: AspectStretch,
+        ChromaMin: ChromaMin, ChromaMax: ChromaMax);
 }
 
 /// <summary>Model settings.</summary>

@@ -9,7 +9,8 @@ public class AugmentConfigTests
     public void Jpeg_and_blur_keys_reach_the_augmenter_options()
     {
         var config = LayeredYamlConfig.ResolveText<TrainingConfig>(
-            "data:\n  augment:\n    jpeg_quality_min: 60\n", "test.yaml", ["data.augment.blur_probability=0.25", "data.augment.aspect_stretch=1.78"]);
+            "data:\n  augment:\n    jpeg_quality_min: 60\n", "test.yaml", ["data.augment.blur_probability=0.25", "data.augment.aspect_stretch=1.78",
+                "data.augment.chroma_min=0.03", "data.augment.chroma_max=0.25"]);
 
         config.Validate();
         var options = config.Data.Augment.ToOptions();
@@ -17,6 +18,7 @@ public class AugmentConfigTests
         Assert.Equal(60f, options.JpegQualityMin);
         Assert.Equal(0.25f, options.GaussianBlurProbability);
         Assert.Equal(1.78f, options.AspectStretchMax);
+        Assert.Equal((0.03f, 0.25f), (options.ChromaMin, options.ChromaMax));
         Assert.Contains("jpeg_quality_min: 60", LayeredYamlConfig.ToYaml(config));
     }
 
@@ -28,6 +30,7 @@ public class AugmentConfigTests
 
         Assert.Equal(0f, options.JpegQualityMin);
         Assert.Equal(0f, options.GaussianBlurProbability);
+        Assert.Equal((0f, 0f), (options.ChromaMin, options.ChromaMax));
     }
 
     [Theory]
@@ -39,6 +42,8 @@ public class AugmentConfigTests
     [InlineData("data.augment.saturation=3")]
     [InlineData("data.augment.aspect_stretch=0.5")]
     [InlineData("data.augment.aspect_stretch=5")]
+    [InlineData("data.augment.chroma_max=1.5")]
+    [InlineData("data.augment.chroma_min=0.1")]
     public void Out_of_range_values_are_refused_naming_the_key(string assignment)
     {
         var config = LayeredYamlConfig.ResolveText<TrainingConfig>("", "test.yaml", [assignment]);
