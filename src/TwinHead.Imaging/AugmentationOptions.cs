@@ -20,6 +20,10 @@ namespace TwinHead.Imaging;
 /// class, so how colourful an image is tells nothing about its label. 0 and 0 disable.
 /// </param>
 /// <param name="ChromaMax">Upper end of the chroma range; see <paramref name="ChromaMin"/>.</param>
+/// <param name="NoiseMax">
+/// Gaussian noise on every channel of every pixel, its standard deviation drawn per image from [0, NoiseMax] 8-bit levels.
+/// 0 disables.
+/// </param>
 public sealed record AugmentationOptions(
     float MaxRotationDegrees = 10f,
     bool HorizontalFlip = false,
@@ -31,7 +35,8 @@ public sealed record AugmentationOptions(
     float GaussianBlurProbability = 0f,
     float AspectStretchMax = 1f,
     float ChromaMin = 0f,
-    float ChromaMax = 0f)
+    float ChromaMax = 0f,
+    float NoiseMax = 0f)
 {
     /// <summary>The reference recipe: random rotation up to 10 degrees, nothing else.</summary>
     public static AugmentationOptions Reference { get; } = new();
@@ -50,6 +55,7 @@ public sealed record AugmentationOptions(
         Check(JpegQualityMin is 0 or (>= 1 and <= 100), nameof(JpegQualityMin), JpegQualityMin, "0 (off) or 1..100");
         Check(GaussianBlurProbability is >= 0 and <= 1, nameof(GaussianBlurProbability), GaussianBlurProbability, "0..1");
         Check(AspectStretchMax is >= 1 and <= 4, nameof(AspectStretchMax), AspectStretchMax, "1 (off) ..4");
+        Check(NoiseMax is >= 0 and <= 64, nameof(NoiseMax), NoiseMax, "0 (off) ..64");
         Check(ChromaMax is 0 or (> 0 and <= 1), nameof(ChromaMax), ChromaMax, "0 (off) or (0, 1]");
         Check(ChromaMax == 0 ? ChromaMin == 0 : ChromaMin > 0 && ChromaMin <= ChromaMax, nameof(ChromaMin), ChromaMin,
             ChromaMax == 0 ? "0 while ChromaMax is 0 (off)" : $"(0, ChromaMax = {ChromaMax}]");

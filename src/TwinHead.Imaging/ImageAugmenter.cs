@@ -5,7 +5,7 @@ namespace TwinHead.Imaging;
 
 /// <summary>
 /// Training augmentations on RGB images at the model input size. Every random draw comes from the given
-/// <see cref="Random"/> in a fixed order (aspect stretch, crop, flip, rotation, brightness, contrast, chroma, saturation, blur, JPEG), and only
+/// <see cref="Random"/> in a fixed order (aspect stretch, crop, flip, rotation, brightness, contrast, chroma, saturation, blur, noise, JPEG), and only
 /// for enabled augmentations, so a seeded Random reproduces the result exactly.
 /// </summary>
 public static class ImageAugmenter
@@ -43,6 +43,8 @@ public static class ImageAugmenter
             AdjustSaturation(current, JitterFactor(options.SaturationJitter, random));
         if (options.GaussianBlurProbability > 0f && random.NextDouble() < options.GaussianBlurProbability)
             current = GaussianBlur(current, 0.1 + random.NextDouble() * 1.9);
+        if (options.NoiseMax > 0f)
+            AddGaussianNoise(current, (float)(random.NextDouble() * options.NoiseMax), random);
         if (options.JpegQualityMin > 0f)
         {
             int quality = (int)Math.Round(options.JpegQualityMin + random.NextDouble() * (100 - options.JpegQualityMin));
@@ -170,7 +172,7 @@ public static class ImageAugmenter
     }
 
     /// <summary>Blend with black: v * factor.</summary>
-    private static void AdjustBrightness(RgbImage image, float factor)
+    internal static void AdjustBrightness(RgbImage image, float factor)
     {
         Span<byte> table = stackalloc byte[256];
         for (int v = 0; v < 256; v++)
@@ -181,7 +183,7 @@ public static class ImageAugmenter
     }
 
     /// <summary>Blend with the mean luma (rounded, as PIL's ImageEnhance.Contrast): mean + factor * (v - mean).</summary>
-    private static void AdjustContrast(RgbImage image, float factor)
+    internal static void AdjustContrast(RgbImage image, float factor)
     {
         var p = image.Pixels;
         long lumaSum = 0;
@@ -196,7 +198,7 @@ public static class ImageAugmenter
     }
 
     /// <summary>Blend each pixel with its own luma: grey + factor * (v - grey).</summary>
-    private static void AdjustSaturation(RgbImage image, float factor)
+    internal static void AdjustSaturation(RgbImage image, float factor)
     {
         var p = image.Pixels;
         for (int i = 0; i < p.Length; i += 3)
@@ -237,13 +239,27 @@ public static class ImageAugmenter
         return p.Length == 0 ? 0 : spread / (p.Length / 3 * 255.0);
     }
 
+    /// <summary>Adds independent Gaussian noise of standard deviation <paramref name="sd"/> (8-bit levels) to every channel of every pixel.</summary>
+    internal static void AddGaussianNoise(RgbImage image, float sd, Random random)
+    {
+        var p = image.Pixels;
+        for (var i = 0; i < p.Length; i += 2)
+        {
+            // Box-Muller: two independent normal draws per pair of uniforms.
+            var radius = sd * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble()));
+            var angle = 2 * Math.PI * random.NextDouble();
+            p[i] = ClampToByte((float)(p[i] + radius * Math.Cos(angle)));
+            if (i + 1 < p.Length) p[i + 1] = ClampToByte((float)(p[i + 1] + radius * Math.Sin(angle)));
+        }
+    }
+
     /// <summary>ITU-R 601 luma in integer arithmetic, as PIL's RGB to L conversion.</summary>
     private static int Luma(int r, int g, int b) => (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
 
     private static byte ClampToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value), 0, 255);
 
     /// <summary>Separable Gaussian, radius ceil(3 sigma), edges extended by reflection (as torchvision's gaussian_blur pads).</summary>
-    private static RgbImage GaussianBlur(RgbImage image, double sigma)
+    internal static RgbImage GaussianBlur(RgbImage image, double sigma)
     {
         int radius = Math.Max(1, (int)Math.Ceiling(3 * sigma));
         Span<float> kernel = stackalloc float[2 * radius + 1];
@@ -296,7 +312,7 @@ public static class ImageAugmenter
         return i;
     }
 
-    private static unsafe RgbImage JpegRoundTrip(RgbImage image, int quality)
+    internal static unsafe RgbImage JpegRoundTrip(RgbImage image, int quality)
     {
         int w = image.Width, h = image.Height, count = w * h;
         var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Opaque);

@@ -192,6 +192,23 @@ public sealed class CliExitCodeTests : IDisposable
         Assert.Contains("--groups needs --by", Output);
     }
 
+    [Fact]
+    public void Eval_probe_prints_one_row_per_change_beside_the_usual_tables()
+    {
+        var data = Path.Combine(scratch, "data");
+        Assert.Equal(0, Run("synth", "--out", data, "--count", "9", "--size", "48x48", "--version", "procedural", "--seed", "1"));
+        var model = RepositoryFile("models", "twinhead-default.ckpt");
+
+        Assert.Equal(0, Run("eval", model, "--data", data, "--split", "train", "--latency", "0", "--bootstrap", "0", "--probe"));
+
+        Assert.Contains("the same images changed", Output);
+        Assert.Contains("3-way confusion", Output);
+        foreach (var change in TwinHead.Imaging.ImagePerturbation.Standard)
+            Assert.Contains(change.Name, Output);
+        // The unchanged row: this train split holds 2 screens and 4 other images.
+        Assert.Matches(@"none\s+│\s+[0-2] of 2\s+│\s+[0-4] of 4", Output);
+    }
+
     private static string RepositoryFile(string folder, string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -7,7 +7,7 @@ public class ImageAugmenterTests
     private static readonly AugmentationOptions Everything = new(
         MaxRotationDegrees: 10f, HorizontalFlip: true, BrightnessJitter: 0.3f, ContrastJitter: 0.3f, SaturationJitter: 0.3f,
         RandomResizedCropMinScale: 0.6f, JpegQualityMin: 50f, GaussianBlurProbability: 0.5f, AspectStretchMax: 16f / 9,
-        ChromaMin: 0.03f, ChromaMax: 0.25f);
+        ChromaMin: 0.03f, ChromaMax: 0.25f, NoiseMax: 6f);
 
     private static RgbImage Flat(int size, byte r, byte g, byte b) =>
         new(size, size, Enumerable.Repeat(new[] { r, g, b }, size * size).SelectMany(p => p).ToArray());
@@ -244,6 +244,23 @@ public class ImageAugmenterTests
         // Chroma 2/255: a gain of 38 would be needed, the cap of 4 gives about 8/255.
         var almostGrey = Flat(8, 100, 98, 98);
         Assert.InRange(ImageAugmenter.MeanChroma(ImageAugmenter.Apply(almostGrey, options, new Random(1))), 7.0 / 255, 9.0 / 255);
+    }
+
+    [Fact]
+    public void NoiseAugmentationDrawsItsSpreadPerImageUpToTheMaximum()
+    {
+        var grey = Flat(32, 128, 128, 128);
+        var options = AugmentationOptions.None with { NoiseMax = 8f };
+        var spreads = Enumerable.Range(0, 12).Select(seed =>
+        {
+            var result = ImageAugmenter.Apply(grey, options, new Random(seed));
+            Assert.Equal(result.Pixels, ImageAugmenter.Apply(grey, options, new Random(seed)).Pixels);
+            return Spread(result.Pixels);
+        }).ToArray();
+        Assert.All(spreads, s => Assert.InRange(s, 0, 8.6));
+        Assert.True(spreads.Max() - spreads.Min() > 3, "each image draws its own spread");
+        Assert.Contains(nameof(AugmentationOptions.NoiseMax), Assert.Throws<ArgumentException>(() =>
+            ImageAugmenter.Apply(grey, options with { NoiseMax = 65f }, new Random(1))).Message);
     }
 
     [Theory]

@@ -64,6 +64,11 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         [Description("CSV or TSV with a header row, a 'path' (or 'file') column (relative to the dataset root, as in the split CSVs) and the --by column; default: the dataset's generator.csv. Tag your own photos this way, or pass a SOURCES.tsv listing.")]
         public string? Groups { get; init; }
 
+        /// <summary>Run the perturbation probe.</summary>
+        [CommandOption("--probe")]
+        [Description("Also evaluate with a fixed change to every image (grey, saturation x0.6/x1.6, brightness x0.8/x1.2, contrast x0.7/x1.3, blur, noise, JPEG 30) and show how screens found, false alarms, accuracy, AUC and the mean probabilities move: which of these properties the model leans on.")]
+        public bool Probe { get; init; }
+
         /// <inheritdoc />
         public override ValidationResult Validate() =>
             Bootstrap < 0 ? ValidationResult.Error($"--bootstrap must be 0 or more, got {Bootstrap}")
@@ -85,13 +90,17 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         // Read before the model runs, so a wrong column or file fails at once.
         var groups = settings.By is null ? null : ReadGroups(settings.Groups, root, settings.By);
         var spec = checkpoint.Metadata.Preprocessing;
-        var evaluation = Evaluator.Evaluate(checkpoint.Model, dataset, new BatchLoader(dataset, spec, ImageDecodeLimits.Default, null, 0), settings.BatchSize, checkpoint.Metadata.Thresholds);
+        var probe = settings.Probe ? RunProbe(checkpoint, dataset, settings.BatchSize) : null;
+        var evaluation = probe?[0].Evaluation
+            ?? Evaluator.Evaluate(checkpoint.Model, dataset, new BatchLoader(dataset, spec, ImageDecodeLimits.Default, null, 0), settings.BatchSize, checkpoint.Metadata.Thresholds);
         var latency = settings.Latency > 0 ? Evaluator.MeasureLatency(checkpoint.Model, dataset, new ImagePreprocessor(spec), settings.Latency) : double.NaN;
         ReportTables.Write(evaluation, $"{checkpointPath} on {dataset.Split}");
         if (settings.Bootstrap > 0)
             AnsiConsole.Write(ReportTables.Intervals(Core.Metrics.BootstrapIntervals.Compute(evaluation.Predictions, checkpoint.Metadata.Thresholds, settings.Bootstrap), settings.Bootstrap, evaluation.Predictions.Count));
         if (groups is not null)
             AnsiConsole.Write(ReportTables.Groups(GroupedReport.By(evaluation.Predictions, groups, checkpoint.Metadata.Thresholds), settings.By!, checkpointPath));
+        if (probe is not null)
+            AnsiConsole.Write(ReportTables.Probe(probe, checkpointPath));
         if (settings.Versus is not null)
         {
             var otherPath = ModelPaths.Checkpoint(settings.Versus);
@@ -121,6 +130,19 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
             AnsiConsole.MarkupLineInterpolated($"report: [bold]{Training.Reports.RunReport.Write(run.Path)}[/]");
         }
         return 0;
+    }
+
+    private static IReadOnlyList<ProbeRow> RunProbe(LoadedCheckpoint checkpoint, ImageDataset dataset, int batchSize)
+    {
+        var perturbations = ImagePerturbation.Standard;
+        var passes = 0;
+        return AnsiConsole.Status().Start($"probe: {perturbations[0].Name} (1 of {perturbations.Count})", context =>
+            PerturbationProbe.Run(checkpoint.Model, dataset, checkpoint.Metadata.Preprocessing, batchSize, checkpoint.Metadata.Thresholds,
+                perturbations, row =>
+                {
+                    passes++;
+                    if (passes < perturbations.Count) context.Status($"probe: {perturbations[passes].Name} ({passes + 1} of {perturbations.Count})");
+                }));
     }
 
     private static IReadOnlyDictionary<string, string> ReadGroups(string? file, string root, string column)

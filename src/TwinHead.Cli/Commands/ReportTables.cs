@@ -72,6 +72,27 @@ public static class ReportTables
         return table;
     }
 
+    /// <summary>The perturbation probe: one row per change, its metrics and how far the answers moved from the first row's.</summary>
+    public static Table Probe(IReadOnlyList<ProbeRow> rows, string model)
+    {
+        var table = new Table().Title($"{Markup.Escape(model)}: the same images changed (at the input size, before normalisation)")
+            .AddColumns("change", "screens found", "false alarms", "not-doc acc", "3-way acc", "screen AUC", "not-doc AUC",
+                "mean shift p(screen)", "mean shift p(not-doc)", "decisions changed");
+        foreach (var row in rows)
+        {
+            var r = row.Evaluation.Report;
+            var s = r.ScreenHead;
+            table.AddRow(Markup.Escape(row.Perturbation.Name),
+                s.TruePositives + s.FalseNegatives > 0 ? $"{s.TruePositives} of {s.TruePositives + s.FalseNegatives}" : "-",
+                s.FalsePositives + s.TrueNegatives > 0 ? $"{s.FalsePositives} of {s.FalsePositives + s.TrueNegatives}" : "-",
+                F(r.NotDocumentHead.Accuracy), F(r.ThreeWay.Accuracy), F(r.ScreenRanking.RocAuc), F(r.NotDocumentRanking.RocAuc),
+                Signed(row.MeanScreenShift), Signed(row.MeanNotDocumentShift), F(row.DecisionsChanged));
+        }
+        return table;
+    }
+
+    private static string Signed(double v) => v.ToString("+0.000;-0.000;0.000", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The three-way confusion matrix, rows actual, columns predicted.</summary>
     public static Table Confusion(ConfusionMatrix m)
     {

@@ -23,8 +23,10 @@ public sealed record Batch(float[] Pixels, long[] Labels, int[] Indices)
 /// <param name="Workers">Decode/augment threads (0: one per core).</param>
 /// <param name="Prefetch">Batches prepared ahead.</param>
 /// <param name="MaxBatches">Stop after this many batches (0: all).</param>
+/// <param name="Perturbation">A fixed change applied to every image after any augmentation (a probe of what the model leans
+/// on), or null.</param>
 public sealed record LoaderOptions(int BatchSize, bool Shuffle, AugmentationOptions? Augmentation, bool Weighted = false,
-    int Workers = 0, int Prefetch = 2, int MaxBatches = 0);
+    int Workers = 0, int Prefetch = 2, int MaxBatches = 0, ImagePerturbation? Perturbation = null);
 
 /// <summary>
 /// Produces batches in parallel into a bounded queue: decode (scaled JPEG) and resize once, keep the result in the
@@ -129,6 +131,8 @@ public sealed class BatchLoader
                 var image = Load(index);
                 if (options.Augmentation is { } augmentation)
                     image = ImageAugmenter.Apply(image, augmentation, SampleRandom.For(seed, epoch, index));
+                if (options.Perturbation is { Kind: not PerturbationKind.None } perturbation)
+                    image = perturbation.Apply(image, new Random(SampleRandom.Mix(seed, -1 - epoch, index)));
                 TensorWriter.WriteChw(image, Spec, pixels.AsSpan(k * plane, plane));
                 labels[k] = (long)dataset.Items[index].Label;
             });

@@ -46,13 +46,21 @@ public static class Evaluator
         architecture == Architecture.TwoHeaded ? report.ScreenHead.F1 : report.ThreeWay.MacroF1;
 
     /// <summary>Predicts every image of <paramref name="loader"/>'s dataset in CSV order and reports metrics.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="dataset">The split.</param>
+    /// <param name="loader">A loader over <paramref name="dataset"/> at the model's preprocessing.</param>
+    /// <param name="batchSize">Images per forward pass.</param>
+    /// <param name="thresholds">Decision thresholds of the report.</param>
+    /// <param name="loss">Also compute the mean training loss with these settings, or null.</param>
+    /// <param name="workers">Decode threads (0: one per core).</param>
+    /// <param name="perturbation">A fixed change applied to every image at the input size (see <see cref="PerturbationProbe"/>), or null.</param>
     public static Evaluation Evaluate(BuiltModel model, ImageDataset dataset, BatchLoader loader, int batchSize, DecisionThresholds thresholds,
-        LossSettings? loss = null, int workers = 0)
+        LossSettings? loss = null, int workers = 0, ImagePerturbation? perturbation = null)
     {
         Precision.Nnpack.Disable();
         // Evaluation batches (64 images of a 256 px ResNet18: a 268 MB first feature map) churn the heap as training does.
         NativeHeap.ReuseLargeBuffers();
-        var options = new LoaderOptions(batchSize, Shuffle: false, Augmentation: null, Workers: workers);
+        var options = new LoaderOptions(batchSize, Shuffle: false, Augmentation: null, Workers: workers, Perturbation: perturbation);
         var predictions = new List<ImagePrediction>(dataset.Count);
         var lossSum = 0.0;
         model.Network.eval();

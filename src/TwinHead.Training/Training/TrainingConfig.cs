@@ -78,6 +78,7 @@ public sealed record TrainingConfig
         Check(Data.Augment.JpegQualityMin is 0 or (>= 1 and <= 100), "data.augment.jpeg_quality_min", Data.Augment.JpegQualityMin, "must be 0 (off) or in 1..100");
         Check(Data.Augment.BlurProbability is >= 0 and <= 1, "data.augment.blur_probability", Data.Augment.BlurProbability, "must be in [0, 1] (0: off)");
         Check(Data.Augment.AspectStretch is >= 1 and <= 4, "data.augment.aspect_stretch", Data.Augment.AspectStretch, "must be in 1..4 (1: off; 1.78 = up to 16:9)");
+        Check(Data.Augment.Noise is >= 0 and <= 64, "data.augment.noise", Data.Augment.Noise, "must be in 0..64 (0: off)");
         Check(Data.Augment.ChromaMax is 0 or (> 0 and <= 1), "data.augment.chroma_max", Data.Augment.ChromaMax, "must be 0 (off) or in (0, 1]");
         Check(Data.Augment.ChromaMax == 0 ? Data.Augment.ChromaMin == 0 : Data.Augment.ChromaMin > 0 && Data.Augment.ChromaMin <= Data.Augment.ChromaMax,
             "data.augment.chroma_min", Data.Augment.ChromaMin,
@@ -224,12 +225,19 @@ public sealed record AugmentConfig
     /// <summary>Upper end of the chroma range (0: off); see <see cref="ChromaMin"/>.</summary>
     public float ChromaMax { get; init; }
 
+    /// <summary>
+    /// Largest standard deviation, in 8-bit levels, of Gaussian noise added to every channel (0: off); each image draws its
+    /// own from [0, noise]. Generated screens carry fine colour texture (their sub-pixel grid) that the other classes lack, and a
+    /// model can learn any fine colour texture as "screen"; phone photos of everything else have such texture too.
+    /// </summary>
+    public float Noise { get; init; }
+
     /// <summary>The imaging library's options.</summary>
     public AugmentationOptions ToOptions() => new(
         MaxRotationDegrees: RotationDegrees, HorizontalFlip: HorizontalFlip, BrightnessJitter: Brightness,
         ContrastJitter: Contrast, SaturationJitter: Saturation, RandomResizedCropMinScale: CropMinScale,
         JpegQualityMin: JpegQualityMin, GaussianBlurProbability: BlurProbability, AspectStretchMax: AspectStretch,
-        ChromaMin: ChromaMin, ChromaMax: ChromaMax);
+        ChromaMin: ChromaMin, ChromaMax: ChromaMax, NoiseMax: Noise);
 }
 
 /// <summary>Model settings.</summary>

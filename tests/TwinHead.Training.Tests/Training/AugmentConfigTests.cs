@@ -10,7 +10,7 @@ public class AugmentConfigTests
     {
         var config = LayeredYamlConfig.ResolveText<TrainingConfig>(
             "data:\n  augment:\n    jpeg_quality_min: 60\n", "test.yaml", ["data.augment.blur_probability=0.25", "data.augment.aspect_stretch=1.78",
-                "data.augment.chroma_min=0.03", "data.augment.chroma_max=0.25"]);
+                "data.augment.chroma_min=0.03", "data.augment.chroma_max=0.25", "data.augment.noise=8"]);
 
         config.Validate();
         var options = config.Data.Augment.ToOptions();
@@ -19,6 +19,7 @@ public class AugmentConfigTests
         Assert.Equal(0.25f, options.GaussianBlurProbability);
         Assert.Equal(1.78f, options.AspectStretchMax);
         Assert.Equal((0.03f, 0.25f), (options.ChromaMin, options.ChromaMax));
+        Assert.Equal(8f, options.NoiseMax);
         Assert.Contains("jpeg_quality_min: 60", LayeredYamlConfig.ToYaml(config));
     }
 
@@ -31,6 +32,7 @@ public class AugmentConfigTests
         Assert.Equal(0f, options.JpegQualityMin);
         Assert.Equal(0f, options.GaussianBlurProbability);
         Assert.Equal((0f, 0f), (options.ChromaMin, options.ChromaMax));
+        Assert.Equal(0f, options.NoiseMax);
     }
 
     [Theory]
@@ -44,6 +46,7 @@ public class AugmentConfigTests
     [InlineData("data.augment.aspect_stretch=5")]
     [InlineData("data.augment.chroma_max=1.5")]
     [InlineData("data.augment.chroma_min=0.1")]
+    [InlineData("data.augment.noise=-1")]
     public void Out_of_range_values_are_refused_naming_the_key(string assignment)
     {
         var config = LayeredYamlConfig.ResolveText<TrainingConfig>("", "test.yaml", [assignment]);
