@@ -75,28 +75,26 @@ public sealed record ImagePerturbation(PerturbationKind Kind, float Amount)
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(random);
         Validate();
+        // Blur and JPEG write a new image; the others change a copy in place.
+        if (Kind == PerturbationKind.Blur) return ImageAugmenter.GaussianBlur(image, Amount);
+        if (Kind == PerturbationKind.Jpeg) return ImageAugmenter.JpegRoundTrip(image, (int)Amount);
         var copy = new RgbImage(image.Width, image.Height, (byte[])image.Pixels.Clone());
         switch (Kind)
         {
-            case PerturbationKind.None:
-                return copy;
             case PerturbationKind.Saturation:
                 ImageAugmenter.AdjustSaturation(copy, Amount);
-                return copy;
+                break;
             case PerturbationKind.Brightness:
                 ImageAugmenter.AdjustBrightness(copy, Amount);
-                return copy;
+                break;
             case PerturbationKind.Contrast:
                 ImageAugmenter.AdjustContrast(copy, Amount);
-                return copy;
-            case PerturbationKind.Blur:
-                return ImageAugmenter.GaussianBlur(copy, Amount);
+                break;
             case PerturbationKind.Noise:
                 ImageAugmenter.AddGaussianNoise(copy, Amount, random);
-                return copy;
-            default:
-                return ImageAugmenter.JpegRoundTrip(copy, (int)Amount);
+                break;
         }
+        return copy;
     }
 
     /// <summary>Throws naming the kind and amount when the amount is outside the kind's range.</summary>
