@@ -156,6 +156,26 @@ public class ThresholdTunerTests
     }
 
     [Fact]
+    public void Recall_at_false_alarms_reads_the_roc_curve_where_that_many_negatives_are_let_through()
+    {
+        // Ranked 0.9+ 0.8- 0.7+ 0.6+ 0.5- 0.3+ 0.2-.
+        int[] actual = [1, 0, 1, 1, 0, 1, 0];
+        double[] scores = [0.9, 0.8, 0.7, 0.6, 0.5, 0.3, 0.2];
+        Assert.Equal(0.25, RankingMetrics.RecallAtFalseAlarms(actual, scores, 0), 12);
+        Assert.Equal(0.75, RankingMetrics.RecallAtFalseAlarms(actual, scores, 1), 12);
+        Assert.Equal(1.0, RankingMetrics.RecallAtFalseAlarms(actual, scores, 2), 12);
+        Assert.Equal(1.0, RankingMetrics.RecallAtFalseAlarms(actual, scores, 3), 12);
+
+        // A positive tied with the first negative that must stay out is not found: the cut never lets more negatives in.
+        Assert.Equal(0.5, RankingMetrics.RecallAtFalseAlarms([1, 1, 0], [0.9, 0.4, 0.4], 0), 12);
+        Assert.Equal(0.0, RankingMetrics.RecallAtFalseAlarms([1, 0, 0], [0.4, 0.4, 0.4], 1), 12);
+
+        Assert.True(double.IsNaN(RankingMetrics.RecallAtFalseAlarms([0, 0], [0.2, 0.4], 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RankingMetrics.RecallAtFalseAlarms(actual, scores, -1));
+        Assert.Throws<ArgumentException>(() => RankingMetrics.RecallAtFalseAlarms([0, 1], [0.2], 0));
+    }
+
+    [Fact]
     public void Roc_auc_is_the_share_of_correctly_ordered_pairs_and_ap_the_mean_precision_at_each_positive()
     {
         var random = new Random(7);
@@ -264,6 +284,15 @@ public class ThresholdTunerTests
         Assert.True(recall.High < 0, $"B's 10 extra screens should be a clear difference: {recall.Low}..{recall.High}");
         var separate = BootstrapIntervals.Compute(a, DecisionThresholds.Default, 2000, 2).Single(i => i.Name == "screen recall");
         Assert.True(recall.High - recall.Low < 0.75 * (separate.High - separate.Low));
+
+        // A model whose scores are the square roots of B's ranks the images as B does but sits elsewhere at 0.5: it finds
+        // all of B's missed screens there (scored 0.28-0.40 by B), yet at B's false alarms both find the same screens.
+        var recalibrated = BootstrapIntervals.CompareModels(
+            b.Select(p => p with { ScreenProbability = Math.Sqrt(p.ScreenProbability) }).ToList(), DecisionThresholds.Default,
+            b, DecisionThresholds.Default, 500, 2);
+        Assert.Equal(0.4, recalibrated.Single(d => d.Name == "screen recall").Difference, 12);
+        var matched = recalibrated.Single(d => d.Name == BootstrapIntervals.MatchedRecallName);
+        Assert.Equal((1.0, 1.0, 0.0, 0.0), (matched.A, matched.B, matched.Low, matched.High));
 
         // Pairs are found by path, so B's order does not matter.
         var shuffled = b.OrderBy(p => p.Path.GetHashCode(StringComparison.Ordinal)).ToList();

@@ -50,8 +50,11 @@ public static class BootstrapIntervals
     {
         CheckArguments(predictions.Count, resamples, confidence);
         var full = ClassificationReport.From(predictions, thresholds);
-        var values = Resample(predictions.Count, resamples, seed, indices => [ClassificationReport.From(Pick(predictions, indices), thresholds)],
-            (metric, reports) => metric(reports[0]));
+        var values = Resample(predictions.Count, resamples, seed, Metrics.Count, indices =>
+        {
+            var report = ClassificationReport.From(Pick(predictions, indices), thresholds);
+            return Metrics.Select(metric => metric.Read(report)).ToArray();
+        });
         return Metrics.Select((metric, m) =>
         {
             var (low, high) = Interval(values[m], confidence);
@@ -62,7 +65,8 @@ public static class BootstrapIntervals
     /// <summary>
     /// Paired intervals of A − B for two models' predictions of the same images (same paths and labels, any order): each
     /// resample draws images, not predictions, so both models are scored on the same photos and the photos both get right
-    /// or wrong cancel out (usually far narrower than the two models' separate intervals suggest).
+    /// or wrong cancel out (usually far narrower than the two models' separate intervals suggest). The rows are
+    /// <see cref="Metrics"/> and then <see cref="MatchedRecallName"/>.
     /// </summary>
     public static IReadOnlyList<MetricDifference> CompareModels(IReadOnlyList<ImagePrediction> a, DecisionThresholds thresholdsA,
         IReadOnlyList<ImagePrediction> b, DecisionThresholds thresholdsB, int resamples = 1000, int seed = 0, double confidence = 0.95)
@@ -72,36 +76,53 @@ public static class BootstrapIntervals
         if (byPath.Count != b.Count || b.Count != a.Count || a.Any(p => !byPath.TryGetValue(p.Path, out var q) || q.Actual != p.Actual))
             throw new ArgumentException($"the two models' predictions are not of the same {a.Count} images with the same labels ({b.Count} images on the other side)");
         var paired = a.Select(p => byPath[p.Path]).ToArray();
-        var (fullA, fullB) = (ClassificationReport.From(a, thresholdsA), ClassificationReport.From(paired, thresholdsB));
-        var values = Resample(a.Count, resamples, seed,
-            indices => [ClassificationReport.From(Pick(a, indices), thresholdsA), ClassificationReport.From(Pick(paired, indices), thresholdsB)],
-            (metric, reports) => metric(reports[0]) - metric(reports[1]));
-        return Metrics.Select((metric, m) =>
+        var full = PairedValues(a, thresholdsA, paired, thresholdsB);
+        var values = Resample(a.Count, resamples, seed, Metrics.Count + 1, indices =>
+            PairedValues(Pick(a, indices), thresholdsA, Pick(paired, indices), thresholdsB).Select(v => v.A - v.B).ToArray());
+        var names = Metrics.Select(m => m.Name).Append(MatchedRecallName).ToArray();
+        return names.Select((name, m) =>
         {
             var (low, high) = Interval(values[m], confidence);
-            return new MetricDifference(metric.Name, metric.Read(fullA), metric.Read(fullB), low, high);
+            return new MetricDifference(name, full[m].A, full[m].B, low, high);
         }).ToList();
     }
 
     /// <summary>
-    /// For each resample of <paramref name="count"/> indices, the reports <paramref name="score"/> makes of it, and each metric's
-    /// <paramref name="value"/> on them; NaN values (undefined on that resample) are left out.
+    /// The row <see cref="CompareModels"/> adds to <see cref="Metrics"/>: each model's screen recall with its threshold set
+    /// as low as it can go while raising no more false screen alarms than B does at B's own threshold. Thresholds chosen on
+    /// the images being scored flatter both models alike; the row asks which ranks screens better where B operates.
     /// </summary>
-    private static List<double>[] Resample(int count, int resamples, int seed, Func<int[], ClassificationReport[]> score,
-        Func<Func<ClassificationReport, double>, ClassificationReport[], double> value)
+    public const string MatchedRecallName = "screen recall at B's false alarms";
+
+    private static (double A, double B)[] PairedValues(IReadOnlyList<ImagePrediction> a, DecisionThresholds thresholdsA,
+        IReadOnlyList<ImagePrediction> b, DecisionThresholds thresholdsB)
     {
-        var values = Metrics.Select(_ => new List<double>(resamples)).ToArray();
+        var (reportA, reportB) = (ClassificationReport.From(a, thresholdsA), ClassificationReport.From(b, thresholdsB));
+        var falseAlarms = (int)reportB.ScreenHead.FalsePositives;
+        return Metrics.Select(metric => (metric.Read(reportA), metric.Read(reportB)))
+            .Append((MatchedRecall(a, falseAlarms), MatchedRecall(b, falseAlarms)))
+            .ToArray();
+    }
+
+    private static double MatchedRecall(IReadOnlyList<ImagePrediction> predictions, int falseAlarms) =>
+        RankingMetrics.RecallAtFalseAlarms(predictions.Select(p => Head.Screen.TargetOf(p.Actual)).ToArray(),
+            predictions.Select(p => p.ScreenProbability).ToArray(), falseAlarms);
+
+    /// <summary>
+    /// For each resample of <paramref name="count"/> indices, the <paramref name="rows"/> values <paramref name="score"/> makes
+    /// of it, gathered per row; NaN values (undefined on that resample) are left out.
+    /// </summary>
+    private static List<double>[] Resample(int count, int resamples, int seed, int rows, Func<int[], double[]> score)
+    {
+        var values = Enumerable.Range(0, rows).Select(_ => new List<double>(resamples)).ToArray();
         var random = new Random(seed);
         var indices = new int[count];
         for (var r = 0; r < resamples; r++)
         {
             for (var i = 0; i < count; i++) indices[i] = random.Next(count);
-            var reports = score(indices);
-            for (var m = 0; m < Metrics.Count; m++)
-            {
-                var v = value(Metrics[m].Read, reports);
-                if (!double.IsNaN(v)) values[m].Add(v);
-            }
+            var scored = score(indices);
+            for (var m = 0; m < rows; m++)
+                if (!double.IsNaN(scored[m])) values[m].Add(scored[m]);
         }
         return values;
     }

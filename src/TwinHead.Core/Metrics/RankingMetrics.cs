@@ -39,4 +39,23 @@ public readonly record struct RankingMetrics(double RocAuc, double AveragePrecis
         }
         return new RankingMetrics(correctPairs / (positives * negatives), averagePrecision);
     }
+
+    /// <summary>
+    /// The share of positives found when the threshold is set as low as it can go while at most <paramref name="falseAlarms"/>
+    /// negatives score at or above it: a point of the ROC curve read at a false-alarm count instead of a threshold, so two
+    /// models calibrated differently can be compared where they raise the same number of false alarms. Negatives tied at the
+    /// cut stay below it (never more false alarms than allowed); NaN without positives.
+    /// </summary>
+    public static double RecallAtFalseAlarms(IReadOnlyList<int> actual, IReadOnlyList<double> scores, int falseAlarms)
+    {
+        if (actual.Count != scores.Count) throw new ArgumentException($"{actual.Count} targets but {scores.Count} scores");
+        ArgumentOutOfRangeException.ThrowIfNegative(falseAlarms);
+        var negatives = scores.Where((_, i) => actual[i] == 0).OrderDescending().ToArray();
+        var positives = scores.Where((_, i) => actual[i] != 0).ToArray();
+        if (positives.Length == 0) return double.NaN;
+        if (falseAlarms >= negatives.Length) return 1;
+        // Everything above the highest negative that must not be called positive is called positive.
+        var cut = negatives[falseAlarms];
+        return (double)positives.Count(s => s > cut) / positives.Length;
+    }
 }
