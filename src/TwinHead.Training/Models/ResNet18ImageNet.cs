@@ -11,13 +11,23 @@ namespace TwinHead.Training.Models;
 /// module. It takes TwinHead's input (RGB, ImageNet mean/std) and converts it with a fixed <see cref="CaffeInputAdapter"/>
 /// (<c>input_adapter</c>) to the CNTK network's own convention. State-dict names follow torchvision (<c>conv1</c>, <c>bn1</c>,
 /// <c>layer1.0.conv1</c>, ..., <c>fc</c>), although the layout differs (layer4 has three blocks, uneven pads).
-/// Without classes, forward returns the 512-channel feature map before the final pooling (the trunk); with classes, it pools
+/// Without classes, forward returns the feature map before the final pooling (the trunk, 512 channels); with classes, it pools
 /// and applies <c>fc</c>.
 /// </summary>
 public sealed class ResNet18ImageNet : Module<Tensor, Tensor>, IStagedTrunk
 {
     /// <summary>Registry name of this backbone.</summary>
     public const string BackboneName = "resnet18-imagenet";
+
+    /// <summary>
+    /// Registry name of the same network cut after <c>layer3</c> (256 channels at stride 16): 2.8 M of the trunk's 15.9 M
+    /// parameters (this export's layer4 has three blocks). Its features are less specific to ImageNet's classes than the
+    /// last stage's, and transferred better from generated images to real photos (docs/model-zoo.md, session 23).
+    /// </summary>
+    public const string Layer3BackboneName = "resnet18-imagenet-layer3";
+
+    /// <summary>Registry name of the network cut after <c>layer2</c> (128 channels at stride 8; 0.7 M parameters).</summary>
+    public const string Layer2BackboneName = "resnet18-imagenet-layer2";
 
     private static readonly Lock ImportLock = new();
     private static (string Path, DateTime Written, ImportedResNet Network)? lastImport;
@@ -67,7 +77,7 @@ public sealed class ResNet18ImageNet : Module<Tensor, Tensor>, IStagedTrunk
         }
     }
 
-    /// <summary>Channels of the feature map (512).</summary>
+    /// <summary>Channels of the feature map (512; 256 when cut after <c>layer3</c>).</summary>
     public long FeatureChannels { get; }
 
     /// <summary>Exact padding of the stem conv.</summary>
@@ -83,10 +93,18 @@ public sealed class ResNet18ImageNet : Module<Tensor, Tensor>, IStagedTrunk
     /// Adds <see cref="BackboneName"/> to <see cref="ModelRegistry"/>. The files are located and read only when a model is built,
     /// so registering costs nothing and needs no package; <paramref name="networkPath"/> pins an explicit ResNet18.onnx.
     /// </summary>
-    public static void Register(string? networkPath = null) =>
+    public static void Register(string? networkPath = null)
+    {
         ModelRegistry.Register(new BackboneEntry(BackboneName, 512,
             () => new ResNet18ImageNet(Import(networkPath)),
             () => new ResNet18ImageNet(Import(networkPath), DocumentClasses.Count)));
+        foreach (var (name, stages, channels) in new[] { (Layer3BackboneName, 3, 256L), (Layer2BackboneName, 2, 128L) })
+        {
+            ModelRegistry.Register(new BackboneEntry(name, channels,
+                () => new ResNet18ImageNet(Import(networkPath).FirstStages(stages)),
+                () => new ResNet18ImageNet(Import(networkPath).FirstStages(stages), DocumentClasses.Count)));
+        }
+    }
 
     /// <summary>
     /// Reads the network from the package (or <paramref name="networkPath"/>). The last import is kept, since a training run
@@ -108,7 +126,7 @@ public sealed class ResNet18ImageNet : Module<Tensor, Tensor>, IStagedTrunk
     /// <summary>The stages (<c>layer1</c>...), in order.</summary>
     public IReadOnlyList<Sequential> Layers => layers;
 
-    /// <summary>layer1 to layer4 with their output channels and strides (4, 8, 16, 32 for this network).</summary>
+    /// <summary>layer1 to layer4 (or the stages kept) with their output channels and strides (4, 8, 16, 32 for this network).</summary>
     public IReadOnlyList<TrunkStage> Stages { get; }
 
     /// <inheritdoc />

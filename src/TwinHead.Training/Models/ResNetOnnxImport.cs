@@ -109,6 +109,14 @@ public sealed record ImportedResNet(ImportedConv Stem, ImportedMaxPool MaxPool, 
 {
     /// <summary>Channels of the last block's output.</summary>
     public long OutputChannels => Stages[^1][^1].Conv2.OutChannels;
+
+    /// <summary>The network cut after its first <paramref name="count"/> stages (weights shared, not copied).</summary>
+    public ImportedResNet FirstStages(int count)
+    {
+        if (count < 1 || count > Stages.Count)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"the network has {Stages.Count} stages");
+        return this with { Stages = Stages.Take(count).ToList() };
+    }
 }
 
 /// <summary>

@@ -15,11 +15,13 @@ public sealed class ResNetHeadsTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Theory]
-    [InlineData("two-headed", 4)]
-    [InlineData("three-output", 3)]
-    public void Both_architectures_build_on_the_pretrained_trunk_and_export_with_parity(string architecture, int logits)
+    [InlineData("two-headed", 4, ResNet18ImageNet.BackboneName)]
+    [InlineData("three-output", 3, ResNet18ImageNet.BackboneName)]
+    [InlineData("two-headed", 4, ResNet18ImageNet.Layer3BackboneName)]
+    [InlineData("three-output", 3, ResNet18ImageNet.Layer2BackboneName)]
+    public void Both_architectures_build_on_the_pretrained_trunk_and_export_with_parity(string architecture, int logits, string backbone)
     {
-        using var model = ModelRegistry.Create(new ModelOptions { Architecture = architecture, Backbone = ResNet18ImageNet.BackboneName });
+        using var model = ModelRegistry.Create(new ModelOptions { Architecture = architecture, Backbone = backbone });
         model.Network.eval();
         using (no_grad())
         {
@@ -32,11 +34,11 @@ public sealed class ResNetHeadsTests(ITestOutputHelper output) : IDisposable
             Preprocessing = PreprocessingSpec.Reference(Size),
             ConfigHash = "0123456789abcdef",
         };
-        var path = Path.Combine(directory, architecture + ".onnx");
+        var path = Path.Combine(directory, $"{architecture}-{backbone}.onnx");
         var summary = OnnxExporter.Export(model, metadata, path);
 
         var report = ExportParity.Check(model, metadata, path, new ParityOptions { Samples = 2 });
-        output.WriteLine($"{architecture}: {model.ParameterCount:N0} parameters, {summary.FileBytes / 1e6:F1} MB ONNX, {summary.NodeCount} nodes");
+        output.WriteLine($"{architecture} on {backbone}: {model.ParameterCount:N0} parameters, {summary.FileBytes / 1e6:F1} MB ONNX, {summary.NodeCount} nodes");
         output.WriteLine(report.ToString());
         Assert.True(report.Passed, report.ToString());
         Assert.True(report.MaxLogitMagnitude > 1e-2, "logits are too small for the comparison to mean anything");
@@ -55,6 +57,30 @@ public sealed class ResNetHeadsTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("base_model.input_adapter.scale", state.Keys);
         Assert.Contains("head1_conv.0.weight", state.Keys);
         Assert.Equal([1024L, 512, 1, 1], state["head1_conv.0.weight"].shape);
+    }
+
+    [Fact]
+    public void The_layer3_trunk_is_the_imported_network_without_layer4()
+    {
+        using var full = ModelRegistry.Create(new ModelOptions { Backbone = ResNet18ImageNet.BackboneName });
+        using var cut = ModelRegistry.Create(new ModelOptions { Backbone = ResNet18ImageNet.Layer3BackboneName });
+        var (fullState, cutState) = (full.Network.state_dict(), cut.Network.state_dict());
+
+        var trunkKeys = fullState.Keys.Where(k => k.StartsWith("base_model.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(trunkKeys.Where(k => !k.StartsWith("base_model.layer4.", StringComparison.Ordinal)),
+            cutState.Keys.Where(k => k.StartsWith("base_model.", StringComparison.Ordinal)));
+        Assert.Equal(fullState["base_model.layer3.1.conv2.weight"].data<float>().ToArray(), cutState["base_model.layer3.1.conv2.weight"].data<float>().ToArray());
+        Assert.Equal([1024L, 256, 1, 1], cutState["head1_conv.0.weight"].shape);
+
+        // Stride 16 instead of 32: a 64 px input leaves a 4x4 map.
+        var trunk = (ResNet18ImageNet)cut.Network.named_children().Single(c => c.name == "base_model").module;
+        trunk.eval();
+        using (no_grad())
+        {
+            Assert.Equal([1L, 256, 4, 4], trunk.call(randn(1, 3, Size, Size)).shape);
+        }
+        Assert.Equal(["layer1", "layer2", "layer3"], trunk.Stages.Select(s => s.Name));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ResNet18ImageNet.Import().FirstStages(5));
     }
 
     [Fact]
