@@ -24,6 +24,10 @@ public class BuiltInConfigTests
         var teacher = BuiltInConfigs.Resolve("teacher-resnet18-128", []);
         Assert.Equal(("resnet18-imagenet", 128, 0.0, 4), (teacher.Model.Backbone, teacher.Data.ImageSize, teacher.Optim.BackboneLrScale, teacher.Optim.Epochs));
 
+        var shipped = BuiltInConfigs.Resolve("resnet18-layer3-64", []);
+        Assert.Equal(("resnet18-imagenet-layer3", 64, 256, 0.0, 4, 42, "data/v4"),
+            (shipped.Model.Backbone, shipped.Data.ImageSize, shipped.Model.HeadChannels, shipped.Optim.BackboneLrScale, shipped.Optim.Epochs, shipped.Seed, shipped.Data.Root));
+
         var student = BuiltInConfigs.Resolve("student-distilled-128", []);
         Assert.Equal(("shufflenet_v2_x0_5", 128, 12, 9, 8.0, 7), (student.Model.Backbone, student.Data.ImageSize, student.Optim.Epochs, student.Optim.StepSize, student.Distill.FeatureWeight, student.Seed));
         Assert.Equal("runs/s4-resnet18-frozen-v2big-128", student.Distill.Teacher);
