@@ -50,6 +50,24 @@ public sealed class CliExitCodeTests : IDisposable
     }
 
     [Fact]
+    public void Serve_without_a_model_takes_the_default_one_and_a_missing_default_is_named()
+    {
+        var missing = Path.Combine(scratch, "missing.onnx");
+        var previous = Environment.GetEnvironmentVariable(TwinHead.Inference.DefaultModel.EnvironmentVariable);
+        try
+        {
+            // The default model is looked up before anything listens, so a missing one fails at once, naming the file.
+            Environment.SetEnvironmentVariable(TwinHead.Inference.DefaultModel.EnvironmentVariable, missing);
+            Assert.NotEqual(0, Run("serve", "--urls", "http://127.0.0.1:0", "--no-watch"));
+            Assert.Contains("missing.onnx", Output);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(TwinHead.Inference.DefaultModel.EnvironmentVariable, previous);
+        }
+    }
+
+    [Fact]
     public void Unknown_key_in_a_yaml_file_names_file_and_line()
     {
         var yaml = Path.Combine(scratch, "c.yaml");

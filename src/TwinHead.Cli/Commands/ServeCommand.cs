@@ -1,11 +1,12 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TwinHead.Inference;
 using TwinHead.Server;
 
 namespace TwinHead.Cli.Commands;
 
-/// <summary><c>twinhead serve --model M [--urls http://127.0.0.1:5000]</c>: the HTTP service and web page.</summary>
+/// <summary><c>twinhead serve [--model M] [--urls http://127.0.0.1:5000]</c>: the HTTP service and web page.</summary>
 public sealed class ServeCommand : Command<ServeCommand.Settings>
 {
     /// <summary>Arguments; defaults are <see cref="ServiceOptions"/>'s.</summary>
@@ -15,7 +16,7 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
 
         /// <summary>Model file.</summary>
         [CommandOption("-m|--model <ONNX>")]
-        [Description("The TwinHead ONNX model to serve (reloaded when the file changes).")]
+        [Description("The TwinHead ONNX model to serve (reloaded when the file changes). Default: models/twinhead-default.onnx (or $TWINHEAD_MODEL).")]
         public string Model { get; init; } = "";
 
         /// <summary>Listen addresses.</summary>
@@ -92,9 +93,12 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        var model = settings.Model is { Length: > 0 } named ? named
+            : DefaultModel.Find() ?? throw new FileNotFoundException(
+                $"no model named and no default model found (models/{DefaultModel.FileName} or ${DefaultModel.EnvironmentVariable}); pass --model");
         var options = new ServiceOptions
         {
-            ModelPath = settings.Model,
+            ModelPath = model,
             WatchModel = !settings.NoWatch,
             MaxBatchSize = settings.MaxBatch,
             MaxBatchWait = TimeSpan.FromMilliseconds(settings.MaxWaitMs),
