@@ -77,7 +77,7 @@ public sealed class ResNet18ImageNet : Module<Tensor, Tensor>, IStagedTrunk
         }
     }
 
-    /// <summary>Channels of the feature map (512; 256 when cut after <c>layer3</c>).</summary>
+    /// <summary>Channels of the feature map (512; 256 or 128 when cut after <c>layer3</c> or <c>layer2</c>).</summary>
     public long FeatureChannels { get; }
 
     /// <summary>Exact padding of the stem conv.</summary>
@@ -90,7 +90,8 @@ public sealed class ResNet18ImageNet : Module<Tensor, Tensor>, IStagedTrunk
     public bool IsClassifier => fc is not null;
 
     /// <summary>
-    /// Adds <see cref="BackboneName"/> to <see cref="ModelRegistry"/>. The files are located and read only when a model is built,
+    /// Adds <see cref="BackboneName"/>, <see cref="Layer3BackboneName"/> and <see cref="Layer2BackboneName"/> to
+    /// <see cref="ModelRegistry"/>. The files are located and read only when a model is built,
     /// so registering costs nothing and needs no package; <paramref name="networkPath"/> pins an explicit ResNet18.onnx.
     /// </summary>
     public static void Register(string? networkPath = null)
