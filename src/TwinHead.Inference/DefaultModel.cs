@@ -28,4 +28,11 @@ public static class DefaultModel
         }
         return null;
     }
+
+    /// <summary>
+    /// <see cref="Find"/>, or a <see cref="FileNotFoundException"/> naming where the default was looked for and
+    /// <paramref name="howToName"/>, the way the calling command takes a model instead.
+    /// </summary>
+    public static string Require(string howToName) => Find()
+        ?? throw new FileNotFoundException($"no model named and no default model found (models/{FileName} or ${EnvironmentVariable}); {howToName}");
 }

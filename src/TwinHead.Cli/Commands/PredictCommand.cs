@@ -70,8 +70,7 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
             IntraOpThreads = settings.Threads, BatchSize = settings.BatchSize, MaxPixels = settings.MaxPixels,
             ScreenThreshold = settings.ScreenThreshold, NotDocumentThreshold = settings.NotDocumentThreshold,
         };
-        var model = settings.Model ?? DefaultModel.Find()
-            ?? throw new FileNotFoundException($"no model named and no default model found (models/{DefaultModel.FileName} or ${DefaultModel.EnvironmentVariable}); pass a .onnx file first");
+        var model = settings.Model ?? DefaultModel.Require("pass a .onnx file first");
         return Run(TwinHeadClassifier.Load(model, options), settings, cancellationToken);
     }
 

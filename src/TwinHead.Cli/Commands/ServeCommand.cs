@@ -93,9 +93,7 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var model = settings.Model is { Length: > 0 } named ? named
-            : DefaultModel.Find() ?? throw new FileNotFoundException(
-                $"no model named and no default model found (models/{DefaultModel.FileName} or ${DefaultModel.EnvironmentVariable}); pass --model");
+        var model = settings.Model is { Length: > 0 } named ? named : DefaultModel.Require("pass --model");
         var options = new ServiceOptions
         {
             ModelPath = model,
