@@ -73,7 +73,15 @@ public static class DebianPhotoSources
         {
             if (file.Contains("darknet", StringComparison.OrdinalIgnoreCase)) continue;
             if (!Extensions.Contains(Path.GetExtension(file).ToLowerInvariant())) continue;
-            var length = new FileInfo(file).Length;
+            var info = new FileInfo(file);
+            if (info.LinkTarget is not null)
+            {
+                // A symbolic link's own length is that of its target's path: measure the file it points to, so that a folder
+                // of links (tools/debian-unlabeled-photos.sh makes one) is taken like a folder of copies. Broken links are skipped.
+                if (info.ResolveLinkTarget(returnFinalTarget: true) is not FileInfo { Exists: true } target) continue;
+                info = target;
+            }
+            var length = info.Length;
             if (length < minBytes || length > maxBytes) continue;
             files.Add(file);
         }

@@ -147,4 +147,21 @@ public sealed class UserSourcesTests : IDisposable
         Assert.Empty(DebianPhotoSources.FindPhotos([folder]));
         Assert.Equal([large], PhotoLibrary.FindInFolders([folder]));
     }
+
+    [Fact]
+    public void Photo_folders_of_symbolic_links_are_measured_by_the_files_they_point_to()
+    {
+        var store = Path.Combine(root, "store");
+        var links = Path.Combine(root, "links");
+        Directory.CreateDirectory(store);
+        Directory.CreateDirectory(links);
+        var photo = Path.Combine(store, "wallpaper.jpg");
+        using (var stream = File.Create(photo)) stream.SetLength(50_000);
+        var link = Path.Combine(links, "wallpaper.jpg");
+        File.CreateSymbolicLink(link, photo);
+        File.CreateSymbolicLink(Path.Combine(links, "gone.jpg"), Path.Combine(store, "deleted.jpg"));
+
+        Assert.Equal([link], DebianPhotoSources.FindPhotos([links]));
+        Assert.Equal([link], PhotoLibrary.FindInFolders([links]));
+    }
 }
