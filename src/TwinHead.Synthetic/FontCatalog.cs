@@ -14,13 +14,17 @@ internal sealed class FontCatalog
 
     private static readonly Lazy<FontCatalog> DefaultCatalog = new(() => FromFiles(DebianFontSources.FindFonts(DebianFontSources.KnownFolders)));
 
-    private FontCatalog(SKTypeface[] text, SKTypeface[] mono, SKTypeface[] hand, string[] files)
+    private FontCatalog(SKTypeface[] text, SKTypeface[] mono, SKTypeface[] hand, string[] files, string[][] filesByKind)
     {
         TextFaces = text;
         MonoFaces = mono;
         HandFaces = hand;
         Files = files;
+        this.filesByKind = filesByKind;
     }
+
+    // The files of the text, monospace and handwriting faces, in reading order: what Partition splits.
+    private readonly string[][] filesByKind;
 
     /// <summary>The catalogue of the known Debian font folders on this machine.</summary>
     public static FontCatalog Default => DefaultCatalog.Value;
@@ -44,6 +48,7 @@ internal sealed class FontCatalog
         var mono = new List<SKTypeface>();
         var hand = new List<SKTypeface>();
         var used = new List<string>();
+        var byKind = new[] { new List<string>(), new List<string>(), new List<string>() };
         var seen = new HashSet<(string, int, int, int)>();
         foreach (var file in files)
         {
@@ -62,11 +67,30 @@ internal sealed class FontCatalog
                 || family.Contains("Inconsolata", StringComparison.OrdinalIgnoreCase) || family.Equals("Hack", StringComparison.OrdinalIgnoreCase);
             var isHand = HandwritingHints.Any(h => family.Contains(h, StringComparison.OrdinalIgnoreCase));
             (isHand ? hand : isMono ? mono : text).Add(face);
+            byKind[isHand ? 2 : isMono ? 1 : 0].Add(file);
             used.Add(file);
         }
         if (text.Count == 0) text.Add(SKTypeface.Default);
         if (mono.Count == 0) mono.AddRange(text);
-        return new FontCatalog(text.ToArray(), mono.ToArray(), hand.ToArray(), used.ToArray());
+        return new FontCatalog(text.ToArray(), mono.ToArray(), hand.ToArray(), used.ToArray(), byKind.Select(k => k.ToArray()).ToArray());
+    }
+
+    /// <summary>
+    /// Splits the font files into a kept and a held-out catalogue: within each kind (text, monospace, handwriting) a
+    /// <paramref name="fraction"/> of the files (rounded, at least one) is drawn by <paramref name="rng"/> and held out, so
+    /// both sides keep every kind; a kind with a single file is in both.
+    /// </summary>
+    public (FontCatalog Kept, FontCatalog HeldOut) Partition(double fraction, SampleRandom rng)
+    {
+        var kept = new List<string>();
+        var held = new List<string>();
+        foreach (var files in filesByKind)
+        {
+            var (k, h) = SourcePartition.Split(files, fraction, rng);
+            kept.AddRange(k);
+            held.AddRange(h);
+        }
+        return (FromFiles(Files.Where(kept.Contains)), FromFiles(Files.Where(held.Contains)));
     }
 
     /// <summary>True when the face has Latin glyphs with real advances (some builds hand out empty placeholder faces).</summary>

@@ -61,6 +61,13 @@ internal sealed class PhotoLibrary
     /// <summary>Photographed objects to place into scenes (none unless <see cref="WithCutouts"/> added them).</summary>
     public ObjectCutouts Cutouts { get; private init; } = ObjectCutouts.Empty;
 
+    /// <summary>A library of some of these photos, with the same object cutouts.</summary>
+    public PhotoLibrary Subset(IReadOnlyList<string> subset)
+    {
+        var library = FromFiles(subset);
+        return Cutouts.Count > 0 ? library.WithCutouts(Cutouts) : library;
+    }
+
     /// <summary>The same photos (and the same decoded ones: no second decode) with <paramref name="cutouts"/> to place into scenes.</summary>
     public PhotoLibrary WithCutouts(ObjectCutouts cutouts) => new(files, cache, detail) { Cutouts = cutouts };
 

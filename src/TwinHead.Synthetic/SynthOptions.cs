@@ -51,6 +51,9 @@ public enum GeneratorVersion
 /// <param name="FontDirectories">Folders of TrueType/OpenType files to draw all text with, instead of the Debian font
 /// packages' folders (<see cref="DebianFontSources.KnownFolders"/>); null means those. Name the Debian folders too to
 /// add fonts rather than replace them.</param>
+/// <param name="HeldOutSources">Share of the photos and of the font files (each kind of face apart) kept out of the
+/// training images and used only for the validation and test images, so that those measure sources no training image
+/// showed; 0 (the default) draws every split from all of them. Object cutouts are shared.</param>
 public sealed record SynthOptions(
     string OutputDirectory,
     int Count = 600,
@@ -66,7 +69,8 @@ public sealed record SynthOptions(
     bool Overwrite = false,
     IReadOnlyList<string>? ExtraPhotoDirectories = null,
     bool ObjectCutouts = false,
-    IReadOnlyList<string>? FontDirectories = null);
+    IReadOnlyList<string>? FontDirectories = null,
+    double HeldOutSources = 0);
 
 /// <summary>What a generation run produced.</summary>
 /// <param name="Images">Number of images written.</param>
@@ -76,5 +80,7 @@ public sealed record SynthOptions(
 /// <param name="FontFiles">Font files the text was drawn with (listed in <c>sources.tsv</c>).</param>
 /// <param name="PhotoFiles">Photo files available as scene and screen content (listed in <c>sources.tsv</c>).</param>
 /// <param name="JpegEncoder">The library that compressed the images (<see cref="Imaging.JpegEncoder.Name"/>); the files are the same either way.</param>
+/// <param name="HeldOutFontFiles">Of <paramref name="FontFiles"/>, those only validation and test images use (<see cref="SynthOptions.HeldOutSources"/>).</param>
+/// <param name="HeldOutPhotoFiles">Of <paramref name="PhotoFiles"/>, those only validation and test images use.</param>
 public sealed record SynthResult(int Images, IReadOnlyDictionary<DocumentClass, int> PerClass, TimeSpan Elapsed, string OutputDirectory,
-    int FontFiles, int PhotoFiles, string JpegEncoder);
+    int FontFiles, int PhotoFiles, string JpegEncoder, int HeldOutFontFiles = 0, int HeldOutPhotoFiles = 0);

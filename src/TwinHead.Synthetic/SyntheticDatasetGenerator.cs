@@ -49,6 +49,8 @@ public sealed class SyntheticDatasetGenerator
         var encoder = JpegEncoder.Name;
 
         var plan = Enumerable.Range(0, options.Count).Select(PlanItem).ToArray();
+        var splitOf = AssignSplits(plan);
+        var (trainingAssets, heldOutAssets) = options.HeldOutSources > 0 ? SourcePartition.Split(assets, options.HeldOutSources, options.Seed) : (assets, assets);
         var records = new string[options.Count][];
         var done = 0;
         var parallel = new ParallelOptions
@@ -59,7 +61,8 @@ public sealed class SyntheticDatasetGenerator
         Parallel.For(0, options.Count, parallel, i =>
         {
             var item = plan[i];
-            var (bitmap, cues) = SampleRenderer.Render(item.Label, item.Seed, options.Width, options.Height, options.Version, assets,
+            var (bitmap, cues) = SampleRenderer.Render(item.Label, item.Seed, options.Width, options.Height, options.Version,
+                splitOf[i] == 0 ? trainingAssets : heldOutAssets,
                 options.JpegQualityMin, options.JpegQualityMax);
             using (bitmap)
             {
@@ -71,10 +74,14 @@ public sealed class SyntheticDatasetGenerator
         });
 
         WriteGeneratorCsv(Path.Combine(root, GeneratorCsvName), records);
-        WriteSplits(root, plan);
-        WriteSources(Path.Combine(root, SourcesTsvName), assets.Fonts.Files, assets.Photos);
+        WriteSplits(root, plan, splitOf);
+        // A source in both parts (the only one of its kind) is not held out.
+        var heldFonts = heldOutAssets.Fonts.Files.Except(trainingAssets.Fonts.Files).ToHashSet(StringComparer.Ordinal);
+        var heldPhotos = heldOutAssets.Photos.Files.Except(trainingAssets.Photos.Files).ToHashSet(StringComparer.Ordinal);
+        WriteSources(Path.Combine(root, SourcesTsvName), assets.Fonts.Files, assets.Photos, heldFonts, heldPhotos);
         var perClass = DocumentClasses.All.ToDictionary(c => c, c => plan.Count(p => p.Label == c));
-        return new SynthResult(options.Count, perClass, stopwatch.Elapsed, root, assets.Fonts.Files.Count, assets.Photos.Count, encoder);
+        return new SynthResult(options.Count, perClass, stopwatch.Elapsed, root, assets.Fonts.Files.Count, assets.Photos.Count, encoder,
+            heldFonts.Count, heldPhotos.Count);
     }
 
     /// <summary>
@@ -165,9 +172,10 @@ public sealed class SyntheticDatasetGenerator
         foreach (var c in DocumentClasses.All) Directory.CreateDirectory(Path.Combine(root, DocumentClasses.FolderOf(c)));
     }
 
-    private void WriteSplits(string root, PlannedItem[] plan)
+    /// <summary>The split of each planned image (0 train, 1 validation, 2 test): a stratified shuffle drawn from the seed.</summary>
+    private int[] AssignSplits(PlannedItem[] plan)
     {
-        var splits = new List<PlannedItem>[] { [], [], [] };
+        var splitOf = new int[plan.Length];
         foreach (var c in DocumentClasses.All)
         {
             var items = plan.Where(p => p.Label == c).ToArray();
@@ -179,14 +187,18 @@ public sealed class SyntheticDatasetGenerator
             }
             var train = (int)Math.Round(items.Length * options.TrainFraction, MidpointRounding.AwayFromZero);
             var val = Math.Min(items.Length - train, (int)Math.Round(items.Length * options.ValFraction, MidpointRounding.AwayFromZero));
-            splits[0].AddRange(items[..train]);
-            splits[1].AddRange(items[train..(train + val)]);
-            splits[2].AddRange(items[(train + val)..]);
+            foreach (var item in items[train..(train + val)]) splitOf[item.Index] = 1;
+            foreach (var item in items[(train + val)..]) splitOf[item.Index] = 2;
         }
+        return splitOf;
+    }
+
+    private static void WriteSplits(string root, PlannedItem[] plan, int[] splitOf)
+    {
         string[] names = ["train", "val", "test"];
         for (var s = 0; s < 3; s++)
         {
-            SplitCsv.Write(Path.Combine(root, names[s] + ".csv"), splits[s].OrderBy(p => p.Index).Select(p => (p.RelativePath, p.Label)));
+            SplitCsv.Write(Path.Combine(root, names[s] + ".csv"), plan.Where(p => splitOf[p.Index] == s).Select(p => (p.RelativePath, p.Label)));
         }
     }
 
@@ -198,10 +210,12 @@ public sealed class SyntheticDatasetGenerator
         WriteAtomically(path, new UTF8Encoding(false).GetBytes(sb.ToString()));
     }
 
-    private static void WriteSources(string path, IReadOnlyList<string> fonts, PhotoLibrary photos)
+    /// <summary>Lists the sources; with held-out sources, those only validation and test images use are of kind "held-out font" or "held-out photo".</summary>
+    private static void WriteSources(string path, IReadOnlyList<string> fonts, PhotoLibrary photos, ISet<string> heldFonts, ISet<string> heldPhotos)
     {
         var sb = new StringBuilder("kind\tpath\tbytes\n");
-        foreach (var (kind, file) in fonts.Select(f => ("font", f)).Concat(photos.Files.Select(f => ("photo", f))))
+        foreach (var (kind, file) in fonts.Select(f => (heldFonts.Contains(f) ? "held-out font" : "font", f))
+                     .Concat(photos.Files.Select(f => (heldPhotos.Contains(f) ? "held-out photo" : "photo", f))))
         {
             var bytes = File.Exists(file) ? new FileInfo(file).Length : 0;
             sb.Append(kind).Append('\t').Append(file).Append('\t').Append(bytes.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -239,6 +253,10 @@ public sealed class SyntheticDatasetGenerator
         if (o.JpegQualityMin < 1 || o.JpegQualityMax > 100 || o.JpegQualityMin > o.JpegQualityMax)
         {
             throw new ArgumentOutOfRangeException(nameof(o.JpegQualityMin), $"JPEG quality range {o.JpegQualityMin}..{o.JpegQualityMax} must lie within 1..100 with min <= max.");
+        }
+        if (double.IsNaN(o.HeldOutSources) || o.HeldOutSources < 0 || o.HeldOutSources >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.HeldOutSources), o.HeldOutSources, "HeldOutSources (held-out share of photos and fonts) must be >= 0 and < 1.");
         }
         if (!Enum.IsDefined(o.Version)) throw new ArgumentOutOfRangeException(nameof(o.Version), o.Version, "unknown generator version");
         foreach (var folder in (o.FontDirectories ?? []).Where(f => !Directory.Exists(f)))

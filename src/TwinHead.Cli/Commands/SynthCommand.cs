@@ -6,7 +6,7 @@ using TwinHead.Synthetic;
 
 namespace TwinHead.Cli.Commands;
 
-/// <summary><c>twinhead synth --out DIR --count N [--seed S] [--size WxH] [--version realistic|recaptured|photographic|procedural] [--photos DIR] [--fonts DIR]</c>,
+/// <summary><c>twinhead synth --out DIR --count N [--seed S] [--size WxH] [--version realistic|recaptured|photographic|procedural] [--photos DIR] [--fonts DIR] [--held-out-sources F]</c>,
 /// or <c>twinhead synth --contact-sheets DIR [--version V]</c> for one PNG grid of samples per class.</summary>
 public sealed class SynthCommand : Command<SynthCommand.Settings>
 {
@@ -55,6 +55,11 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
         [Description("Place photographed objects (Debian's tuxpaint-stamps-default) into scenes, screen pictures and beside pages (realistic, recaptured and photographic).")]
         public bool Cutouts { get; init; }
 
+        /// <summary>Held-out share of photos and fonts.</summary>
+        [CommandOption("--held-out-sources <FRACTION>")]
+        [Description("Share of the photos and fonts (0 to <1, default 0) that only validation and test images are drawn with, so those splits measure sources no training image showed; listed as held-out in sources.tsv.")]
+        public double HeldOutSources { get; init; }
+
         /// <summary>Contact sheet folder.</summary>
         [CommandOption("--contact-sheets <DIR>")]
         [Description("Instead of a dataset, write contact-<class>-<version>.png (4x3 samples, 160 px) into DIR.")]
@@ -81,6 +86,10 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"{result.Images} images in {result.Elapsed.TotalSeconds:F1} s ({result.Images / result.Elapsed.TotalSeconds:F1} images/s) -> [bold]{result.OutputDirectory}[/]");
         AnsiConsole.MarkupLineInterpolated($"drawn with {result.FontFiles} font files and {result.PhotoFiles} photos (listed in {SyntheticDatasetGenerator.SourcesTsvName}); JPEG encoder: {result.JpegEncoder}");
+        if (options.HeldOutSources > 0)
+        {
+            AnsiConsole.MarkupLineInterpolated($"held out for validation and test images only: {result.HeldOutFontFiles} of the font files and {result.HeldOutPhotoFiles} of the photos");
+        }
         return 0;
     }
 
@@ -101,10 +110,12 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
             throw new ArgumentException($"--size '{s.Size}' must look like WIDTHxHEIGHT with each in 16..4096, e.g. 320x320");
         if (!Enum.TryParse<GeneratorVersion>(s.Version, ignoreCase: true, out var version))
             throw new ArgumentException($"--version '{s.Version}' must be one of: {string.Join(", ", Enum.GetNames<GeneratorVersion>().Select(n => n.ToLowerInvariant()))}");
+        if (double.IsNaN(s.HeldOutSources) || s.HeldOutSources < 0 || s.HeldOutSources >= 1)
+            throw new ArgumentException($"--held-out-sources {s.HeldOutSources.ToString(System.Globalization.CultureInfo.InvariantCulture)} must be at least 0 and below 1 (a share of the photos and fonts)");
         if (s.Count < 3) throw new ArgumentException($"--count {s.Count} must be at least 3 (one image per class)");
         foreach (var dir in s.Photos.Where(d => !Directory.Exists(d))) throw new DirectoryNotFoundException($"--photos '{dir}' does not exist");
         foreach (var dir in s.Fonts.Where(d => !Directory.Exists(d))) throw new DirectoryNotFoundException($"--fonts '{dir}' does not exist");
         return new SynthOptions(s.Out, s.Count, s.Seed, w, h, Version: version, Overwrite: s.Force, ExtraPhotoDirectories: s.Photos.Length > 0 ? s.Photos : null,
-            ObjectCutouts: s.Cutouts, FontDirectories: s.Fonts.Length > 0 ? s.Fonts : null);
+            ObjectCutouts: s.Cutouts, FontDirectories: s.Fonts.Length > 0 ? s.Fonts : null, HeldOutSources: s.HeldOutSources);
     }
 }
