@@ -148,6 +148,28 @@ public sealed class CliExitCodeTests : IDisposable
     }
 
     [Fact]
+    public void Synth_held_out_sources_outside_zero_to_one_is_named_and_writes_no_dataset()
+    {
+        var data = Path.Combine(scratch, "data");
+
+        Assert.Equal(2, Run("synth", "--out", data, "--count", "3", "--size", "48x48", "--held-out-sources", "1"));
+
+        Assert.Contains("--held-out-sources 1 must be at least 0 and below 1", Output);
+        Assert.False(Directory.Exists(data));
+    }
+
+    [Fact]
+    public void Synth_with_held_out_sources_says_how_many_it_kept_for_validation_and_test()
+    {
+        var data = Path.Combine(scratch, "data");
+
+        Assert.Equal(0, Run("synth", "--out", data, "--count", "6", "--size", "48x48", "--held-out-sources", "0.2"));
+
+        Assert.Contains("held out for validation and test images only:", Output);
+        Assert.Contains(File.ReadAllLines(Path.Combine(data, "sources.tsv")), line => line.StartsWith("held-out font\t", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Synth_with_a_font_folder_without_fonts_exits_2_naming_it_and_writes_no_dataset()
     {
         var fonts = Path.Combine(scratch, "fonts");
