@@ -34,6 +34,11 @@ public sealed class ConsoleTrainingObserver(ProgressContext progress) : ITrainin
         AnsiConsole.MarkupInterpolated(
             $"epoch {s.Epoch}: train loss {s.TrainLoss:F4} | val loss {s.Validation.MeanLoss:F4} screen P/R/F1 {r.ScreenHead.Precision:F3}/{r.ScreenHead.Recall:F3}/{r.ScreenHead.F1:F3} not-doc acc {r.NotDocumentHead.Accuracy:F3} 3-way acc {r.ThreeWay.Accuracy:F3} | lr {s.LearningRate:G3} | {s.ImagesPerSecond:F1} img/s ");
         AnsiConsole.MarkupLine(s.IsBest ? "[green]best[/]" : "");
+        if (s.Monitor is { Report: var m })
+        {
+            AnsiConsole.MarkupLineInterpolated(
+                $"[grey]  monitor ({m.Count} images, not used to choose): screen P/R {m.ScreenClass.Precision:F3}/{m.ScreenClass.Recall:F3} ROC AUC {m.ScreenRanking.RocAuc:F3} not-doc acc {m.NotDocumentHead.Accuracy:F3} 3-way acc {m.ThreeWay.Accuracy:F3}[/]");
+        }
     }
 
     /// <inheritdoc />

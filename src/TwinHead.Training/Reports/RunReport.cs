@@ -70,6 +70,13 @@ public static class RunReport
             [("train", "all", "loss"), ("val", "all", "loss"), ("train", "screen", "loss"), ("train", "not_document", "loss"), ("train", "three_way", "loss")]));
         AddPlot(html, folder, "val-metrics", CurvePlot(metrics, "Validation metrics",
             [("val", "screen", "f1"), ("val", "screen", "precision"), ("val", "screen", "recall"), ("val", "not_document", "accuracy"), ("val", "three_way", "accuracy")]));
+        if (metrics.Any(r => r.Split == Trainer.MonitorSplitName))
+        {
+            // Side by side, so a model that keeps improving on validation while the monitored photos stall or fall shows it.
+            AddPlot(html, folder, "monitor", CurvePlot(metrics, $"Validation against data.monitor ({config.Data.Monitor}; reported, never used to choose)",
+                [("val", "screen", "roc_auc"), (Trainer.MonitorSplitName, "screen", "roc_auc"), ("val", "three_way", "accuracy"), (Trainer.MonitorSplitName, "three_way", "accuracy"),
+                 (Trainer.MonitorSplitName, "not_document", "accuracy")]));
+        }
 
         // Read once for both splits: a generated dataset's generator.csv has a row per image of every split.
         var cues = ReadCues(config.Data.Root);

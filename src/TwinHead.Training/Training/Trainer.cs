@@ -29,7 +29,11 @@ public sealed record StepProgress(int Epoch, int Epochs, int Step, int Steps, do
 /// <param name="ImagesPerSecond">Training throughput, loading included.</param>
 /// <param name="LearningRate">Learning rate used in the epoch.</param>
 /// <param name="Elapsed">Wall time of the epoch (training and validation).</param>
-public sealed record EpochSummary(int Epoch, double TrainLoss, Evaluation Validation, double Score, bool IsBest, double ImagesPerSecond, double LearningRate, TimeSpan Elapsed);
+public sealed record EpochSummary(int Epoch, double TrainLoss, Evaluation Validation, double Score, bool IsBest, double ImagesPerSecond, double LearningRate, TimeSpan Elapsed)
+{
+    /// <summary>The <c>data.monitor</c> set's evaluation this epoch (reported only), or null when none is set.</summary>
+    public Evaluation? Monitor { get; init; }
+}
 
 /// <summary>Receives training progress (the CLI draws a progress bar from it; tests record it).</summary>
 public interface ITrainingObserver
@@ -61,6 +65,9 @@ public sealed record TrainingResult(RunFolder Run, IReadOnlyList<EpochSummary> E
 /// </summary>
 public sealed class Trainer(ITrainingObserver observer)
 {
+    /// <summary>The metrics.csv split name of the <c>data.monitor</c> set's rows.</summary>
+    public const string MonitorSplitName = "monitor";
+
     /// <summary>Starts a new run with <paramref name="config"/>.</summary>
     public TrainingResult Train(TrainingConfig config, CancellationToken cancellationToken = default)
     {
@@ -182,6 +189,10 @@ public sealed class Trainer(ITrainingObserver observer)
         var valCache = config.Data.Cache ? new DecodedImageCache(val.Count, 4L << 30) : null;
         var trainLoader = new BatchLoader(train, trainSpec, limits, trainCache, config.Seed);
         var valLoader = new BatchLoader(val, spec, limits, valCache, config.Seed);
+        var monitor = config.Data.Monitor.Length > 0 ? ImageDataset.Load(config.Data.Monitor, config.Data.MonitorSplit, requireAllClasses: false) : null;
+        var monitorLoader = monitor is null ? null : new BatchLoader(monitor, spec, limits, config.Data.Cache ? new DecodedImageCache(monitor.Count, 2L << 30) : null, config.Seed);
+        if (monitor is not null)
+            observer.OnMessage($"reporting {monitor.Count} images of {config.Data.Monitor} ({config.Data.MonitorSplit}) after every epoch; they do not choose the checkpoint");
         var loaderOptions = new LoaderOptions(config.Data.BatchSize, Shuffle: true, config.Data.Augment.ToOptions(),
             Weighted: config.Data.Sampler == "weighted", config.Data.Workers, config.Data.Prefetch, config.Data.MaxStepsPerEpoch);
         var steps = trainLoader.BatchCount(loaderOptions);
@@ -280,7 +291,8 @@ public sealed class Trainer(ITrainingObserver observer)
             if (isBest) CheckpointFile.Save(run.BestCheckpoint, published, modelOptions, epochMetadata, state);
             CheckpointFile.Save(run.LastCheckpoint, published, modelOptions, epochMetadata, state, optimizer, average is null ? null : model, distiller?.SaveHints());
 
-            var summary = new EpochSummary(epoch, lossSum / Math.Max(1, images), validation, score, isBest, images / trainSeconds, learningRate, epochWatch.Elapsed);
+            var monitored = monitor is null ? null : Evaluator.Evaluate(published, monitor, monitorLoader!, Math.Max(config.Data.BatchSize, 64), config.ToThresholds(), lossSettings, config.Data.Workers);
+            var summary = new EpochSummary(epoch, lossSum / Math.Max(1, images), validation, score, isBest, images / trainSeconds, learningRate, epochWatch.Elapsed) { Monitor = monitored };
             summaries.Add(summary);
             var rows = validation.ToMetricRows(epoch).Concat([
                 new MetricRow(epoch, "train", "all", "loss", summary.TrainLoss),
@@ -288,6 +300,7 @@ public sealed class Trainer(ITrainingObserver observer)
                 new MetricRow(epoch, "train", "all", "lr", learningRate),
                 new MetricRow(epoch, "train", "all", "images_per_second", summary.ImagesPerSecond),
                 new MetricRow(epoch, "val", "all", "selection_score", score),
+                .. monitored is null ? [] : monitored.ToMetricRows(epoch).Select(r => r with { Split = MonitorSplitName }),
             ]).ToList();
             run.AppendMetrics(rows);
             if (tensorboard is not null)
@@ -296,7 +309,9 @@ public sealed class Trainer(ITrainingObserver observer)
                 LogSamples(tensorboard, valLoader, validation, epoch, config.ToThresholds());
             }
             run.Log($"epoch {epoch}: train loss {summary.TrainLoss:F4}, val loss {validation.MeanLoss:F4}, val screen F1 {validation.Report.ScreenHead.F1:F4}, " +
-                    $"3-way acc {validation.Report.ThreeWay.Accuracy:F4}, score {score:F4}{(isBest ? " (best)" : "")}, {summary.ImagesPerSecond:F1} img/s");
+                    $"3-way acc {validation.Report.ThreeWay.Accuracy:F4}, score {score:F4}{(isBest ? " (best)" : "")}, {summary.ImagesPerSecond:F1} img/s" +
+                    (monitored is null ? "" : $"; monitor screen P {monitored.Report.ScreenClass.Precision:F4} R {monitored.Report.ScreenClass.Recall:F4} ROC AUC {monitored.Report.ScreenRanking.RocAuc:F4}, " +
+                        $"not-doc acc {monitored.Report.NotDocumentHead.Accuracy:F4}, 3-way acc {monitored.Report.ThreeWay.Accuracy:F4}"));
             observer.OnEpoch(summary);
         }
 

@@ -70,6 +70,9 @@ public sealed record TrainingConfig
         Check(Data.Sampler is "sequential" or "weighted", "data.sampler", Data.Sampler, "must be 'sequential' or 'weighted'");
         Check(Data.ClassWeights is "none" or "auto", "data.class_weights", Data.ClassWeights, "must be 'none' or 'auto'");
         Check(Data.MaxStepsPerEpoch >= 0, "data.max_steps_per_epoch", Data.MaxStepsPerEpoch, "must be >= 0 (0: whole epoch)");
+        Check(Data.Monitor.Length == 0 || Directory.Exists(Data.Monitor), "data.monitor", Data.Monitor, "no such folder");
+        Check(Data.Monitor.Length == 0 || File.Exists(Core.Data.SplitNames.CsvPath(Data.Monitor, Data.MonitorSplit)), "data.monitor_split", Data.MonitorSplit,
+            $"no {Data.MonitorSplit}.csv in data.monitor '{Data.Monitor}'");
         Check(Data.Augment.RotationDegrees is >= 0 and <= 180, "data.augment.rotation_degrees", Data.Augment.RotationDegrees, "must be in 0..180");
         Check(Data.Augment.CropMinScale is > 0 and <= 1, "data.augment.crop_min_scale", Data.Augment.CropMinScale, "must be in (0, 1]");
         Check(Data.Augment.Brightness is >= 0 and <= 1, "data.augment.brightness", Data.Augment.Brightness, "must be in 0..1 (0: off)");
@@ -172,6 +175,16 @@ public sealed record DataConfig
 
     /// <summary>Largest image accepted, in pixels.</summary>
     public long MaxPixels { get; init; } = ImageDecodeLimits.Default.MaxPixels;
+
+    /// <summary>
+    /// A labelled dataset folder (the reference layout) evaluated after every epoch and only reported: metrics.csv rows
+    /// of split <c>monitor</c>, TensorBoard and the epoch line. It never chooses the checkpoint (validation does), so a
+    /// set of real photos can show how a model trained on generated images does on them while it trains. "" = off.
+    /// </summary>
+    public string Monitor { get; init; } = "";
+
+    /// <summary>The split of <see cref="Monitor"/> evaluated (its CSV file's name); real photo sets often have only <c>test</c>.</summary>
+    public string MonitorSplit { get; init; } = "test";
 
     /// <summary>Training augmentation.</summary>
     public AugmentConfig Augment { get; init; } = new();

@@ -160,6 +160,54 @@ public class TrainerTests : IClassFixture<TinyDatasetFixture>
     }
 
     [Fact]
+    public void A_monitor_set_is_reported_every_epoch_and_changes_nothing_that_is_trained_or_chosen()
+    {
+        var plain = new Trainer(new RecordingObserver()).Train(Config(data.Scratch("unmonitored"), epochs: 2));
+        var observer = new RecordingObserver();
+        var monitored = new Trainer(observer).Train(Config(data.Scratch("monitored"), epochs: 2) with
+        {
+            Data = Config("unused").Data with { Monitor = data.Root, MonitorSplit = "test" },
+        });
+
+        var testCount = File.ReadAllLines(Path.Combine(data.Root, "test.csv")).Length;
+        Assert.All(observer.Epochs, e => Assert.Equal(testCount, e.Monitor!.Report.Count));
+        var metrics = monitored.Run.ReadMetrics();
+        foreach (var epoch in new[] { 1, 2 })
+        {
+            var row = metrics.Single(m => m is { Split: Trainer.MonitorSplitName, Head: "three_way", Metric: "accuracy" } && m.Epoch == epoch);
+            Assert.Equal(observer.Epochs[epoch - 1].Monitor!.Report.ThreeWay.Accuracy, row.Value, 9);
+        }
+        Assert.Contains("monitor screen P", File.ReadAllText(monitored.Run.LogPath));
+        Assert.Contains(observer.Messages, m => m.Contains("do not choose the checkpoint", StringComparison.Ordinal));
+        Assert.Equal(plain.BestEpoch, monitored.BestEpoch);
+        using var a = CheckpointFile.Load(plain.Run.BestCheckpoint);
+        using var b = CheckpointFile.Load(monitored.Run.BestCheckpoint);
+        using var scope = NewDisposeScope();
+        var x = randn(2, 3, 32, 32, generator: new Generator(4));
+        Assert.True(a.Model.Network.call(x).allclose(b.Model.Network.call(x), rtol: 0, atol: 0), "a monitor set changed the trained weights");
+        TwinHead.Training.Reports.RunReport.Write(monitored.Run.Path);
+        TwinHead.Training.Reports.RunReport.Write(plain.Run.Path);
+        Assert.True(File.Exists(Path.Combine(monitored.Run.Path, "report", "monitor.png")));
+        Assert.False(File.Exists(Path.Combine(plain.Run.Path, "report", "monitor.png")));
+    }
+
+    [Fact]
+    public void A_missing_monitor_folder_or_split_is_named_before_a_run_folder_is_made()
+    {
+        var output = data.Scratch("bad-monitor");
+        var trainer = new Trainer(new RecordingObserver());
+
+        var folder = Assert.Throws<ConfigException>(() => trainer.Train(Config(output) with { Data = Config(output).Data with { Monitor = "/nonexistent/photos" } }));
+        var split = Assert.Throws<ConfigException>(() => trainer.Train(Config(output) with { Data = Config(output).Data with { Monitor = data.Root, MonitorSplit = "holdout" } }));
+
+        Assert.Contains("data.monitor", folder.Message);
+        Assert.Contains("/nonexistent/photos", folder.Message);
+        Assert.Contains("data.monitor_split", split.Message);
+        Assert.Contains("no holdout.csv", split.Message);
+        Assert.Empty(Directory.GetDirectories(output));
+    }
+
+    [Fact]
     public void Loader_is_deterministic_whatever_the_thread_count()
     {
         var dataset = ImageDataset.Load(data.Root, "train", requireAllClasses: true);
