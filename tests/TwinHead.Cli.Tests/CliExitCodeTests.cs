@@ -249,6 +249,27 @@ public sealed class CliExitCodeTests : IDisposable
         Assert.Matches(@"none\s+│\s+[0-2] of 2\s+│\s+[0-4] of 4", Output);
     }
 
+    [Fact]
+    public void Eval_and_export_warn_when_the_run_has_not_completed()
+    {
+        var data = Path.Combine(scratch, "data");
+        Assert.Equal(0, Run("synth", "--out", data, "--count", "6", "--size", "48x48", "--version", "procedural", "--seed", "1"));
+        var run = Path.Combine(scratch, "runs", "still-training");
+        Directory.CreateDirectory(Path.Combine(run, "checkpoints"));
+        File.Copy(RepositoryFile("models", "twinhead-default.ckpt"), Path.Combine(run, "checkpoints", "best.ckpt"));
+        File.WriteAllText(Path.Combine(run, "config.yaml"), "seed: 42\n");
+        File.WriteAllText(Path.Combine(run, "status.json"), "{\"state\": \"running\", \"detail\": \"\"}");
+
+        Assert.Equal(0, Run("eval", run, "--data", data, "--split", "train", "--latency", "0", "--bootstrap", "0"));
+        Assert.Contains($"warning: run {run} has not completed (status 'running'): its best checkpoint may still change", Output);
+        Assert.Equal(0, Run("export", run, "-o", Path.Combine(scratch, "early.onnx")));
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(Output, "has not completed").Count);
+
+        File.WriteAllText(Path.Combine(run, "status.json"), "{\"state\": \"complete\", \"detail\": \"\"}");
+        Assert.Equal(0, Run("eval", Path.Combine(run, "checkpoints", "best.ckpt"), "--data", data, "--split", "train", "--latency", "0", "--bootstrap", "0"));
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(Output, "has not completed").Count);
+    }
+
     private static string RepositoryFile(string folder, string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

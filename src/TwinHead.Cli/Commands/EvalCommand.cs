@@ -82,6 +82,10 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var checkpointPath = ModelPaths.Checkpoint(settings.Model);
+        foreach (var model in new[] { settings.Model, settings.Versus }.OfType<string>())
+        {
+            if (RunFolder.UnfinishedTrainingNote(model) is { } note) AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {note}");
+        }
         using var checkpoint = CheckpointFile.Load(checkpointPath);
         TorchSharp.torch.set_num_threads(Math.Max(1, settings.Threads));
         var root = settings.Data ?? ModelPaths.RunConfig(settings.Model)?.Data.Root

@@ -5,6 +5,7 @@ using TwinHead.Core.Models;
 using TwinHead.Imaging;
 using TwinHead.Inference;
 using TwinHead.Training.Export;
+using TwinHead.Training.Training;
 
 namespace TwinHead.Cli.Commands;
 
@@ -72,6 +73,7 @@ public sealed class ExportCommand : Command<ExportCommand.Settings>
     {
         var path = Directory.Exists(settings.Model) ? ModelPaths.Checkpoint(settings.Model) : settings.Model;
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such checkpoint, state_dict or run folder", path);
+        if (RunFolder.UnfinishedTrainingNote(path) is { } note) AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {note}");
         using var source = ExportSource.Load(path, settings.Architecture, settings.ImageSize);
         AnsiConsole.MarkupLineInterpolated($"[grey]{source.Description}[/]");
         var metadata = settings.ScreenThreshold is null && settings.NotDocumentThreshold is null ? source.Metadata : source.Metadata with

@@ -38,6 +38,24 @@ public sealed class RunFolder
         return Directory.Exists(fileOrRunFolder) && File.Exists(best) ? best : null;
     }
 
+    /// <summary>
+    /// A warning when <paramref name="checkpointOrRunFolder"/> is a run folder, or a checkpoint inside one, whose training
+    /// has not completed (status <c>running</c>, <c>interrupted</c>, <c>failed</c>): its best checkpoint is what the epochs
+    /// so far chose and changes if training goes on. Null for a completed run or a file outside any run folder.
+    /// </summary>
+    public static string? UnfinishedTrainingNote(string checkpointOrRunFolder)
+    {
+        var folder = Directory.Exists(checkpointOrRunFolder)
+            ? checkpointOrRunFolder
+            : System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(checkpointOrRunFolder)));
+        if (folder is null || !File.Exists(System.IO.Path.Combine(folder, "config.yaml"))) return null;
+        var run = new RunFolder(folder);
+        var state = run.ReadStatus();
+        if (state == "complete") return null;
+        var epoch = File.Exists(run.LastCheckpoint) ? CheckpointFile.ReadMetadata(run.LastCheckpoint).Extra.GetValueOrDefault("epoch") : null;
+        return $"run {folder} has not completed (status '{state}'{(epoch is null ? "" : $", last saved epoch {epoch}")}): its best checkpoint may still change";
+    }
+
     /// <summary>Last checkpoint (resumable).</summary>
     public string LastCheckpoint => System.IO.Path.Combine(Path, "checkpoints", "last.ckpt");
 

@@ -192,6 +192,22 @@ public class TrainerTests : IClassFixture<TinyDatasetFixture>
     }
 
     [Fact]
+    public void An_unfinished_run_is_noted_with_its_status_and_last_epoch_and_a_complete_one_is_not()
+    {
+        var run = new Trainer(new RecordingObserver()).Train(Config(data.Scratch("unfinished"), epochs: 1)).Run;
+        var loose = Path.Combine(data.Scratch("loose"), "model.ckpt");
+        File.Copy(run.BestCheckpoint, loose);
+
+        Assert.Null(RunFolder.UnfinishedTrainingNote(run.Path));
+        run.WriteStatus("interrupted", "cancelled");
+        var note = RunFolder.UnfinishedTrainingNote(run.Path);
+
+        Assert.Equal($"run {run.Path} has not completed (status 'interrupted', last saved epoch 1): its best checkpoint may still change", note);
+        Assert.Equal(note, RunFolder.UnfinishedTrainingNote(run.BestCheckpoint));
+        Assert.Null(RunFolder.UnfinishedTrainingNote(loose));
+    }
+
+    [Fact]
     public void A_missing_monitor_folder_or_split_is_named_before_a_run_folder_is_made()
     {
         var output = data.Scratch("bad-monitor");
