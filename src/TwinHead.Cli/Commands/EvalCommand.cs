@@ -174,9 +174,5 @@ public static class ModelPaths
     }
 
     /// <summary>The run config of a run folder, or of the run folder a checkpoint sits in; null when there is none.</summary>
-    public static TrainingConfig? RunConfig(string path)
-    {
-        var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(path)));
-        return folder is not null && File.Exists(Path.Combine(folder, "config.yaml")) ? RunFolder.Open(folder).ReadConfig() : null;
-    }
+    public static TrainingConfig? RunConfig(string path) => RunFolder.Containing(path) is { } folder ? RunFolder.Open(folder).ReadConfig() : null;
 }

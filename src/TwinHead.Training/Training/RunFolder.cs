@@ -39,16 +39,25 @@ public sealed class RunFolder
     }
 
     /// <summary>
+    /// The run folder <paramref name="checkpointOrRunFolder"/> is, or whose <c>checkpoints/</c> holds it (a folder with a
+    /// config.yaml); null for anything else.
+    /// </summary>
+    public static string? Containing(string checkpointOrRunFolder)
+    {
+        var folder = Directory.Exists(checkpointOrRunFolder)
+            ? checkpointOrRunFolder
+            : System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(checkpointOrRunFolder)));
+        return folder is not null && File.Exists(System.IO.Path.Combine(folder, "config.yaml")) ? folder : null;
+    }
+
+    /// <summary>
     /// A warning when <paramref name="checkpointOrRunFolder"/> is a run folder, or a checkpoint inside one, whose training
     /// has not completed (status <c>running</c>, <c>interrupted</c>, <c>failed</c>): its best checkpoint is what the epochs
     /// so far chose and changes if training goes on. Null for a completed run or a file outside any run folder.
     /// </summary>
     public static string? UnfinishedTrainingNote(string checkpointOrRunFolder)
     {
-        var folder = Directory.Exists(checkpointOrRunFolder)
-            ? checkpointOrRunFolder
-            : System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(checkpointOrRunFolder)));
-        if (folder is null || !File.Exists(System.IO.Path.Combine(folder, "config.yaml"))) return null;
+        if (Containing(checkpointOrRunFolder) is not { } folder) return null;
         var run = new RunFolder(folder);
         var state = run.ReadStatus();
         if (state == "complete") return null;
