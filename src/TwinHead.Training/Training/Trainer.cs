@@ -73,7 +73,7 @@ public sealed class Trainer(ITrainingObserver observer)
     {
         config.Validate();
         if (config.UsesBFloat16()) CpuAutocast.EnsureSupported();
-        var (train, val) = LoadData(config);
+        var data = LoadData(config);
         // Read and checked before the run folder exists: weights that do not fit the model are a config error, not a failed run.
         using var init = config.Model.Init.Length > 0 ? InitialWeights.Load(config.Model.Init) : null;
         init?.CheckFits(config.ToModelOptions());
@@ -81,7 +81,7 @@ public sealed class Trainer(ITrainingObserver observer)
         var run = RunFolder.Create(config.Output, name);
         run.WriteConfig(config);
         run.WriteStatus("running");
-        return Run(run, config, train, val, resumeFrom: null, init, cancellationToken);
+        return Run(run, config, data, resumeFrom: null, init, cancellationToken);
     }
 
     /// <summary>Continues the run in <paramref name="runPath"/> from its last checkpoint, with its saved config.</summary>
@@ -91,21 +91,25 @@ public sealed class Trainer(ITrainingObserver observer)
         var config = run.ReadConfig().Validate();
         if (config.UsesBFloat16()) CpuAutocast.EnsureSupported();
         if (!File.Exists(run.LastCheckpoint)) throw new FileNotFoundException($"{runPath}: nothing to resume (no checkpoints/last.ckpt)", run.LastCheckpoint);
-        var (train, val) = LoadData(config);
+        var data = LoadData(config);
         run.WriteStatus("running", "resumed");
-        return Run(run, config, train, val, run.LastCheckpoint, init: null, cancellationToken);
+        return Run(run, config, data, run.LastCheckpoint, init: null, cancellationToken);
     }
 
-    private static (ImageDataset Train, ImageDataset Val) LoadData(TrainingConfig config) =>
-        (ImageDataset.Load(config.Data.Root, "train", requireAllClasses: true),
-         ImageDataset.Load(config.Data.Root, "val", requireAllClasses: true));
+    /// <summary>The splits a run reads, loaded (and so checked) before its run folder exists.</summary>
+    private sealed record TrainingData(ImageDataset Train, ImageDataset Val, ImageDataset? Monitor);
 
-    private TrainingResult Run(RunFolder run, TrainingConfig config, ImageDataset train, ImageDataset val, string? resumeFrom, InitialWeights? init,
+    private static TrainingData LoadData(TrainingConfig config) => new(
+        ImageDataset.Load(config.Data.Root, "train", requireAllClasses: true),
+        ImageDataset.Load(config.Data.Root, "val", requireAllClasses: true),
+        config.Data.Monitor.Length > 0 ? ImageDataset.Load(config.Data.Monitor, config.Data.MonitorSplit, requireAllClasses: false) : null);
+
+    private TrainingResult Run(RunFolder run, TrainingConfig config, TrainingData data, string? resumeFrom, InitialWeights? init,
         CancellationToken cancellationToken)
     {
         try
         {
-            return RunEpochs(run, config, train, val, resumeFrom, init, cancellationToken);
+            return RunEpochs(run, config, data, resumeFrom, init, cancellationToken);
         }
         catch (Exception e)
         {
@@ -118,9 +122,10 @@ public sealed class Trainer(ITrainingObserver observer)
         }
     }
 
-    private TrainingResult RunEpochs(RunFolder run, TrainingConfig config, ImageDataset train, ImageDataset val, string? resumeFrom, InitialWeights? init,
+    private TrainingResult RunEpochs(RunFolder run, TrainingConfig config, TrainingData data, string? resumeFrom, InitialWeights? init,
         CancellationToken cancellationToken)
     {
+        var (train, val, monitor) = data;
         if (config.Threads > 0) torch.set_num_threads(config.Threads);
         run.Log(NativeHeap.ReuseLargeBuffers());
         torch.random.manual_seed(config.Seed);
@@ -189,7 +194,6 @@ public sealed class Trainer(ITrainingObserver observer)
         var valCache = config.Data.Cache ? new DecodedImageCache(val.Count, 4L << 30) : null;
         var trainLoader = new BatchLoader(train, trainSpec, limits, trainCache, config.Seed);
         var valLoader = new BatchLoader(val, spec, limits, valCache, config.Seed);
-        var monitor = config.Data.Monitor.Length > 0 ? ImageDataset.Load(config.Data.Monitor, config.Data.MonitorSplit, requireAllClasses: false) : null;
         var monitorLoader = monitor is null ? null : new BatchLoader(monitor, spec, limits, config.Data.Cache ? new DecodedImageCache(monitor.Count, 2L << 30) : null, config.Seed);
         if (monitor is not null)
             observer.OnMessage($"reporting {monitor.Count} images of {config.Data.Monitor} ({config.Data.MonitorSplit}) after every epoch; they do not choose the checkpoint");

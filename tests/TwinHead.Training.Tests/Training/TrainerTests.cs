@@ -220,6 +220,10 @@ public class TrainerTests : IClassFixture<TinyDatasetFixture>
         Assert.Contains("/nonexistent/photos", folder.Message);
         Assert.Contains("data.monitor_split", split.Message);
         Assert.Contains("no holdout.csv", split.Message);
+        var photos = data.Scratch("monitor-photos");
+        File.WriteAllText(Path.Combine(photos, "test.csv"), "screens/gone.jpg,2\n");
+        var missingImage = Assert.Throws<DatasetException>(() => trainer.Train(Config(output) with { Data = Config(output).Data with { Monitor = photos } }));
+        Assert.Contains("test.csv", missingImage.Message);
         Assert.Empty(Directory.GetDirectories(output));
     }
 
