@@ -61,8 +61,22 @@ public sealed class RunFolder
         var run = new RunFolder(folder);
         var state = run.ReadStatus();
         if (state == "complete") return null;
-        var epoch = File.Exists(run.LastCheckpoint) ? CheckpointFile.ReadMetadata(run.LastCheckpoint).Extra.GetValueOrDefault("epoch") : null;
+        var epoch = run.LastSavedEpoch();
         return $"run {folder} has not completed (status '{state}'{(epoch is null ? "" : $", last saved epoch {epoch}")}): its best checkpoint may still change";
+    }
+
+    /// <summary>The epoch recorded in the last checkpoint; null when there is none or it cannot be read (the note must not fail an eval of the best one).</summary>
+    private string? LastSavedEpoch()
+    {
+        if (!File.Exists(LastCheckpoint)) return null;
+        try
+        {
+            return CheckpointFile.ReadMetadata(LastCheckpoint).Extra.GetValueOrDefault("epoch");
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Last checkpoint (resumable).</summary>

@@ -205,6 +205,8 @@ public class TrainerTests : IClassFixture<TinyDatasetFixture>
         Assert.Equal($"run {run.Path} has not completed (status 'interrupted', last saved epoch 1): its best checkpoint may still change", note);
         Assert.Equal(note, RunFolder.UnfinishedTrainingNote(run.BestCheckpoint));
         Assert.Null(RunFolder.UnfinishedTrainingNote(loose));
+        File.WriteAllText(run.LastCheckpoint, "half-written");
+        Assert.Equal($"run {run.Path} has not completed (status 'interrupted'): its best checkpoint may still change", RunFolder.UnfinishedTrainingNote(run.Path));
     }
 
     [Fact]
