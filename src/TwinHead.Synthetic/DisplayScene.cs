@@ -9,7 +9,7 @@ namespace TwinHead.Synthetic;
 /// </summary>
 internal static class DisplayScene
 {
-    public static readonly string[] Devices = ["monitor", "laptop", "phone", "tablet", "tv", "closeup"];
+    public static readonly string[] Devices = ["monitor", "laptop", "phone", "tablet", "tv", "closeup", "fullframe"];
 
     /// <summary>Largest display resolution rendered per sample (content drawing cost grows with it).</summary>
     private const int MaxDisplayPixels = 400_000;
@@ -23,13 +23,19 @@ internal static class DisplayScene
 
     /// <summary>Draws a device (or a bezel-less close-up of a panel) in a room. Version 3 photographs most displays from a
     /// distance at which the camera does not resolve their pixels (<see cref="DrawSupersampled"/>); version 4 shows
-    /// photographs of the other classes where v2 shows pictures (<see cref="ScreenContent.Render"/>).</summary>
+    /// photographs of the other classes where v2 shows pictures (<see cref="ScreenContent.Render"/>); version 5 adds
+    /// panels that fill the frame with their grid unresolved and aliased into moire.</summary>
     public static void Draw(SKCanvas canvas, SKBitmap sensor, SKRect frame, SampleRandom rng, SceneAssets assets, SampleCues cues, GeneratorVersion version)
     {
         var distantDisplays = version == GeneratorVersion.Photographic;
-        var device = Devices[rng.Weighted([2, 2, 1.6, 1, 1, 2.6])];
+        // Full-frame recaptures exist from v5 on; earlier versions keep their draw so their datasets do not change.
+        var device = version == GeneratorVersion.FullFrame
+            ? Devices[rng.Weighted([2, 2, 1.6, 1, 1, 2.6, 2.6])]
+            : Devices[rng.Weighted([2, 2, 1.6, 1, 1, 2.6])];
+        var fullFrame = device == "fullframe";
+        var bezelless = fullFrame || device == "closeup";
         cues.Device = device;
-        cues.Bezel = device != "closeup";
+        cues.Bezel = !bezelless;
         cues.Background = Room(canvas, sensor, frame, rng, assets);
         if (assets.Photos.Cutouts.Count > 0 && rng.Chance(0.2)) assets.Photos.Cutouts.Place(canvas, frame, rng, 0.2, 0.45);
 
@@ -39,29 +45,40 @@ internal static class DisplayScene
             "phone" => rng.Range(1.8, 2.2),
             "tablet" => rng.Range(1.33, 1.5),
             "laptop" => rng.Range(1.5, 1.78),
-            "closeup" => rng.Range(1.33, 1.78),
+            "closeup" or "fullframe" => rng.Range(1.33, 1.78),
             _ => 16f / 9,
         };
         aspect = portrait ? aspect : 1 / aspect;
         var unit = Math.Min(frame.Width, frame.Height);
-        var widthFill = device == "closeup" ? rng.Range(1.3, 3.5) : rng.Range(0.45, 1.0) * (portrait ? 0.6f : 1f);
-        var scale = MathF.Min(frame.Width * widthFill, device == "closeup" ? float.MaxValue : unit * 0.95f / aspect);
-        var pose = new CameraPose(aspect,
-            frame.MidX + rng.Range(-0.1, 0.1) * frame.Width, frame.MidY + rng.Range(-0.1, 0.1) * frame.Height,
-            scale, rng.Range(-30, 30), rng.Range(-25, 25), rng.Chance(0.75) ? rng.Range(-8, 8) : rng.Range(-25, 25), rng.Range(1.3, 5));
+        // A full-frame panel covers the frame's shorter side too (a landscape one is cropped left and right, as a phone
+        // photo of a monitor is) and is held nearly square on, so its edges show at a corner or two at most.
+        var widthFill = device == "closeup" ? rng.Range(1.3, 3.5)
+            : fullFrame ? rng.Range(0.95, 1.3) * MathF.Max(1, frame.Height / (frame.Width * aspect))
+            : rng.Range(0.45, 1.0) * (portrait ? 0.6f : 1f);
+        var scale = MathF.Min(frame.Width * widthFill, bezelless ? float.MaxValue : unit * 0.95f / aspect);
+        var pose = fullFrame
+            ? new CameraPose(aspect, frame.MidX + rng.Range(-0.05, 0.05) * frame.Width, frame.MidY + rng.Range(-0.05, 0.05) * frame.Height,
+                scale, rng.Range(-15, 15), rng.Range(-12, 12), rng.Range(-6, 6), rng.Range(1.5, 5))
+            : new CameraPose(aspect,
+                frame.MidX + rng.Range(-0.1, 0.1) * frame.Width, frame.MidY + rng.Range(-0.1, 0.1) * frame.Height,
+                scale, rng.Range(-30, 30), rng.Range(-25, 25), rng.Chance(0.75) ? rng.Range(-8, 8) : rng.Range(-25, 25), rng.Range(1.3, 5));
         var quad = pose.Corners();
         cues.Perspective = Math.Round(CameraPose.Keystone(quad), 3);
 
-        if (device != "closeup") Body(canvas, pose, device, aspect, rng, assets.Fonts);
+        if (!bezelless) Body(canvas, pose, device, aspect, rng, assets.Fonts);
 
         // A distant display is drawn at Supersample times the sensor resolution with its own pitch there; the pitch in
         // sensor pixels is that divided by Supersample: 0.15-0.6, as a phone's whole-screen photo saved at a few hundred
         // pixels (a 1920-pixel monitor across 300 output pixels is 0.16). Large displays reach the content cap first.
         // Close-ups stay near: without a bezel, a panel whose pixels are not resolved looks like what it shows.
-        var distant = distantDisplays && device != "closeup" && rng.Chance(0.8);
+        // A full-frame panel is sampled finely too, at a pitch where the sub-pixel period is near the fine sampling
+        // period (subpixel pitch 0.6-1.4 fine pixels), so that it aliases strongly into bands across the picture.
+        var distant = fullFrame || (distantDisplays && device != "closeup" && rng.Chance(0.8));
         var fine = distant ? Supersample : 1;
         // Display pixel pitch in (fine) sensor pixels: below ~3 the sub-pixel stripes alias into moire; above, they resolve.
-        var pitch = distant
+        var pitch = fullFrame
+            ? rng.Range(1.8, 4.2)
+            : distant
             ? rng.Range(0.6, 2.4)
             : device == "closeup"
                 ? rng.Weighted([2, 3, 0.7]) switch { 0 => rng.Range(1.2, 3), 1 => rng.Range(3, 7), _ => rng.Range(7, 14) }
@@ -81,12 +98,13 @@ internal static class DisplayScene
         var moire = Math.Exp(-Math.Pow(Math.Log(subpixelPitch / 0.9), 2) / 0.6);
 
         var kind = ScreenContent.PickKind(rng, assets.Photos.Count > 0);
-        var photographs = version == GeneratorVersion.Recaptured;
+        var photographs = version is GeneratorVersion.Recaptured or GeneratorVersion.FullFrame;
         cues.Content = photographs && ScreenContent.IsPicture(kind) ? "photograph" : kind;
         using var content = ScreenContent.Render(kind, displayW, displayH, rng.Fork(), assets, photographs);
         var layout = rng.Pick(SubpixelDisplay.Layouts);
         cues.Layout = layout;
-        using var panel = new SubpixelDisplay(content, layout, rng);
+        // Strong moire needs a crisp grid (little light between sub-pixels): most full-frame panels get one.
+        using var panel = new SubpixelDisplay(content, layout, rng, crispShare: fullFrame ? 0.6 : 0.2);
 
         // Bilinear or nearest lookups without mipmaps: one sample per camera pixel, which is what aliases.
         var sampling = rng.Chance(0.75) ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None) : new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None);

@@ -18,12 +18,16 @@ internal sealed class SubpixelDisplay : IDisposable
     private readonly SKImage content;
     private readonly SKImage mask;
 
-    public SubpixelDisplay(SKBitmap content, string layout, SampleRandom rng)
+    /// <param name="content">The picture shown, one bitmap pixel per display pixel.</param>
+    /// <param name="layout">One of <see cref="Layouts"/>.</param>
+    /// <param name="rng">Random source for the grid's light leak and dark matrix.</param>
+    /// <param name="crispShare">Chance of a crisp grid (little light between sub-pixels, so strong moire).</param>
+    public SubpixelDisplay(SKBitmap content, string layout, SampleRandom rng, double crispShare = 0.2)
     {
         // Immutable bitmaps are wrapped without copying their pixels.
         content.SetImmutable();
         this.content = SKImage.FromBitmap(content);
-        var leak = (byte)(rng.Chance(0.2) ? rng.Int(15, 60) : rng.Int(60, 210));
+        var leak = (byte)(rng.Chance(crispShare) ? rng.Int(15, 60) : rng.Int(60, 210));
         Contrast = 1 - leak / 255f;
         using var cell = Mask(layout, leak, rng);
         Transmission = MeanTransmission(cell);

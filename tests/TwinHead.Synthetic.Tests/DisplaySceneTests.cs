@@ -80,6 +80,45 @@ public sealed class DisplaySceneTests
         }
     }
 
+    /// <summary>
+    /// Version 5 is version 4 plus full-frame screens: for one seed every document and not-document file is v4's, and
+    /// the full-frame screens have no bezel and a pixel pitch below one output pixel (the grid is not resolved).
+    /// </summary>
+    [Fact]
+    public void Full_frame_adds_unresolved_bezel_less_screens_and_keeps_the_other_classes()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "twinhead-fullframe-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            foreach (var generator in new[] { GeneratorVersion.Recaptured, GeneratorVersion.FullFrame })
+            {
+                new SyntheticDatasetGenerator(new SynthOptions(Path.Combine(root, generator.ToString()), Count: 90, Seed: 3, Width: 48, Height: 48,
+                    Parallelism: 2, Version: generator, ExtraPhotoDirectories: [])).Generate();
+            }
+            var rows = File.ReadAllLines(Path.Combine(root, nameof(GeneratorVersion.FullFrame), SyntheticDatasetGenerator.GeneratorCsvName))
+                .Skip(1).Select(l => l.Split(',')).ToArray();
+            int Column(string name) => Array.IndexOf(SampleCues.Columns, name);
+            Assert.All(rows, r => Assert.Equal("fullframe", r[Column("version")]));
+            var screen = ((int)DocumentClass.Screen).ToString();
+            foreach (var row in rows.Where(r => r[1] != screen))
+            {
+                Assert.Equal(File.ReadAllBytes(Path.Combine(root, nameof(GeneratorVersion.Recaptured), row[0])),
+                    File.ReadAllBytes(Path.Combine(root, nameof(GeneratorVersion.FullFrame), row[0])));
+            }
+            var fullFrame = rows.Where(r => r[1] == screen && r[Column("device")] == "fullframe").ToArray();
+            Assert.InRange(fullFrame.Length, 2, 14);
+            Assert.All(fullFrame, r =>
+            {
+                Assert.Equal("no", r[Column("bezel")]);
+                Assert.InRange(double.Parse(r[Column("pixel_pitch")], System.Globalization.CultureInfo.InvariantCulture), 0.01, 0.99);
+            });
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Fact]
     public void Photographic_frames_are_phone_shaped_and_the_same_whatever_the_class()
     {

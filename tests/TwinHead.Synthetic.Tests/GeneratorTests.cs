@@ -24,6 +24,7 @@ public sealed class GeneratorTests : IDisposable
     [InlineData(GeneratorVersion.Realistic)]
     [InlineData(GeneratorVersion.Photographic)]
     [InlineData(GeneratorVersion.Recaptured)]
+    [InlineData(GeneratorVersion.FullFrame)]
     public void Same_seed_gives_identical_bytes_whatever_the_parallelism(GeneratorVersion version)
     {
         var a = Small("a", version, 12);

@@ -23,6 +23,7 @@ public sealed class ShortcutStatisticsTests : IDisposable
     [InlineData(GeneratorVersion.Realistic)]
     [InlineData(GeneratorVersion.Photographic)]
     [InlineData(GeneratorVersion.Recaptured)]
+    [InlineData(GeneratorVersion.FullFrame)]
     public void Class_means_of_brightness_contrast_jpeg_size_and_border_colour_stay_close(GeneratorVersion version)
     {
         var options = new SynthOptions(root, Count: PerClass * 3, Seed: 11, Width: 64, Height: 64, Parallelism: 2,

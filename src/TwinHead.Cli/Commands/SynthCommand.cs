@@ -6,7 +6,7 @@ using TwinHead.Synthetic;
 
 namespace TwinHead.Cli.Commands;
 
-/// <summary><c>twinhead synth --out DIR --count N [--seed S] [--size WxH] [--version realistic|recaptured|photographic|procedural] [--photos DIR] [--fonts DIR] [--held-out-sources F]</c>,
+/// <summary><c>twinhead synth --out DIR --count N [--seed S] [--size WxH] [--version realistic|recaptured|fullframe|photographic|procedural] [--photos DIR] [--fonts DIR] [--held-out-sources F]</c>,
 /// or <c>twinhead synth --contact-sheets DIR [--version V]</c> for one PNG grid of samples per class.</summary>
 public sealed class SynthCommand : Command<SynthCommand.Settings>
 {
@@ -33,7 +33,7 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
 
         /// <summary>Generator version.</summary>
         [CommandOption("--version <VERSION>")]
-        [Description("realistic (v2, default), recaptured (v4: v2 whose screens show photographs of the other classes), photographic (v3: distant displays do not resolve their pixel grid) or procedural (v1).")]
+        [Description("realistic (v2, default), recaptured (v4: v2 whose screens show photographs of the other classes), fullframe (v5: v4 plus screens that fill the frame, their pixel grid aliased into moire), photographic (v3: distant displays do not resolve their pixel grid) or procedural (v1).")]
         public string Version { get; init; } = "realistic";
 
         /// <summary>Overwrite.</summary>
