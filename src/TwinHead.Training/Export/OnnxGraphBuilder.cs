@@ -11,6 +11,8 @@ namespace TwinHead.Training.Export;
 public sealed class OnnxGraphBuilder
 {
     private readonly HashSet<string> names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (float[] Values, long[] Dims, string Value)> weights = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long[] Values, long[] Dims, string Value)> integers = new(StringComparer.Ordinal);
 
     /// <summary>A builder whose initializers are stored as float16 when <paramref name="halfPrecisionWeights"/> is set.</summary>
     public OnnxGraphBuilder(bool halfPrecisionWeights = false)
@@ -48,32 +50,53 @@ public sealed class OnnxGraphBuilder
     /// Adds a float weight. In half-precision mode the initializer is float16 and a Cast node restores float32,
     /// so inputs, outputs and arithmetic stay float32 and only the file shrinks.
     /// </summary>
+    /// <remarks>A weight added again under the same name with the same shape and values (a module emitted twice, as the
+    /// trunk of a model with a coarse view is) is stored once: the earlier value is returned.</remarks>
     public string AddWeight(string name, ReadOnlySpan<float> values, params long[] dims)
     {
         CheckElementCount(name, values.Length, dims);
-        if (!HalfPrecisionWeights) return AddFloatConstant(name, values, dims);
-        var halves = new ushort[values.Length];
-        for (var i = 0; i < values.Length; i++) halves[i] = BitConverter.HalfToUInt16Bits((Half)values[i]);
-        var stored = UniqueName(name + "_fp16");
-        Graph.Initializer.Add(Tensor(stored, TensorProto.Types.DataType.Float16, MemoryMarshal.AsBytes(halves.AsSpan()), dims));
-        return AddNode("Cast", [stored], name, [Int("to", (long)TensorProto.Types.DataType.Float)]);
+        if (Known(name, values, dims) is { } known) return known;
+        string value;
+        if (!HalfPrecisionWeights)
+        {
+            value = AddFloatConstant(name, values, dims);
+        }
+        else
+        {
+            var halves = new ushort[values.Length];
+            for (var i = 0; i < values.Length; i++) halves[i] = BitConverter.HalfToUInt16Bits((Half)values[i]);
+            var stored = UniqueName(name + "_fp16");
+            Graph.Initializer.Add(Tensor(stored, TensorProto.Types.DataType.Float16, MemoryMarshal.AsBytes(halves.AsSpan()), dims));
+            value = AddNode("Cast", [stored], name, [Int("to", (long)TensorProto.Types.DataType.Float)]);
+        }
+        weights.TryAdd(name, (values.ToArray(), dims, value));
+        return value;
     }
 
     /// <summary>Adds a float32 constant that is never stored as float16 (e.g. a value whose precision matters).</summary>
+    /// <remarks>Added again under the same name with the same shape and values, the constant is stored once (see <see cref="AddWeight"/>).</remarks>
     public string AddFloatConstant(string name, ReadOnlySpan<float> values, params long[] dims)
     {
         CheckElementCount(name, values.Length, dims);
+        if (Known(name, values, dims) is { } known) return known;
         var unique = UniqueName(name);
         Graph.Initializer.Add(Tensor(unique, TensorProto.Types.DataType.Float, MemoryMarshal.AsBytes(values), dims));
+        weights.TryAdd(name, (values.ToArray(), dims, unique));
         return unique;
     }
 
+    private string? Known(string name, ReadOnlySpan<float> values, long[] dims) =>
+        weights.TryGetValue(name, out var known) && known.Dims.SequenceEqual(dims) && values.SequenceEqual(known.Values) ? known.Value : null;
+
     /// <summary>Adds an int64 constant (shapes, indices, slice bounds).</summary>
+    /// <remarks>Added again under the same name with the same shape and values, the constant is stored once.</remarks>
     public string AddInt64Constant(string name, ReadOnlySpan<long> values, params long[] dims)
     {
         CheckElementCount(name, values.Length, dims);
+        if (integers.TryGetValue(name, out var known) && known.Dims.SequenceEqual(dims) && values.SequenceEqual(known.Values)) return known.Value;
         var unique = UniqueName(name);
         Graph.Initializer.Add(Tensor(unique, TensorProto.Types.DataType.Int64, MemoryMarshal.AsBytes(values), dims));
+        integers.TryAdd(name, (values.ToArray(), dims, unique));
         return unique;
     }
 

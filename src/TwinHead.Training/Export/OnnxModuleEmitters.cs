@@ -218,20 +218,51 @@ public static class OnnxModuleEmitters
     {
         var children = Children(module).ToDictionary(c => c.Name, c => c.Module);
         var b = scope.Builder;
-        var features = scope.Emit("base_model", children["base_model"], input);
-        string screen, notDocument;
-        if (children.TryGetValue("head_conv", out var shared))
+        var full = EmitHeads(children, "", scope.Emit("base_model", children["base_model"], input), scope);
+        if (!children.ContainsKey("coarse_fc1")) return full;
+
+        // The coarse view: the same trunk on the input averaged over 2x2 blocks. Its weights have the same names and values
+        // as the first pass's, so the builder stores them once.
+        var halved = b.Pool("AveragePool", input, [2, 2], [2, 2], [0, 0, 0, 0], false, scope.Name("coarse_input"));
+        var coarse = EmitHeads(children, "coarse_", scope.Emit("base_model", children["base_model"], halved), scope);
+        var half = b.AddFloatConstant(scope.Name("half"), [0.5f], 1);
+        var heads = new string[2];
+        for (var head = 0; head < 2; head++)
         {
-            var pooled = EmitGlobalMeanPool(scope.Emit("head_conv", shared, features), scope.Child("head_conv"));
-            screen = scope.Emit("fc1", children["fc1"], pooled);
-            notDocument = scope.Emit("fc2", children["fc2"], pooled);
+            var mean = b.AddNode("Mul", [b.AddNode("Add", [HeadSoftmax(b, full, head, "full"), HeadSoftmax(b, coarse, head, "coarse")], $"head{head + 1}_sum"), half],
+                $"head{head + 1}_mean");
+            heads[head] = b.AddNode("Log", [mean], $"head{head + 1}_log_mean");
+        }
+        return b.AddNode("Concat", heads, scope.Name("fused_logits"), OnnxGraphBuilder.Int("axis", 1));
+    }
+
+    /// <summary>Both heads of one view (<paramref name="prefix"/> "" or "coarse_") on a trunk map: logits (N, 4).</summary>
+    private static string EmitHeads(Dictionary<string, Module> children, string prefix, string features, OnnxEmitScope scope)
+    {
+        string screen, notDocument;
+        if (children.TryGetValue(prefix + "head_conv", out var shared))
+        {
+            var pooled = EmitGlobalMeanPool(scope.Emit(prefix + "head_conv", shared, features), scope.Child(prefix + "head_conv"));
+            screen = scope.Emit(prefix + "fc1", children[prefix + "fc1"], pooled);
+            notDocument = scope.Emit(prefix + "fc2", children[prefix + "fc2"], pooled);
         }
         else
         {
-            screen = scope.Emit("fc1", children["fc1"], EmitGlobalMeanPool(scope.Emit("head1_conv", children["head1_conv"], features), scope.Child("head1_conv")));
-            notDocument = scope.Emit("fc2", children["fc2"], EmitGlobalMeanPool(scope.Emit("head2_conv", children["head2_conv"], features), scope.Child("head2_conv")));
+            screen = scope.Emit(prefix + "fc1", children[prefix + "fc1"],
+                EmitGlobalMeanPool(scope.Emit(prefix + "head1_conv", children[prefix + "head1_conv"], features), scope.Child(prefix + "head1_conv")));
+            notDocument = scope.Emit(prefix + "fc2", children[prefix + "fc2"],
+                EmitGlobalMeanPool(scope.Emit(prefix + "head2_conv", children[prefix + "head2_conv"], features), scope.Child(prefix + "head2_conv")));
         }
-        return b.AddNode("Concat", [screen, notDocument], scope.Name("logits"), OnnxGraphBuilder.Int("axis", 1));
+        return scope.Builder.AddNode("Concat", [screen, notDocument], scope.Name(prefix + "logits"), OnnxGraphBuilder.Int("axis", 1));
+    }
+
+    private static string HeadSoftmax(OnnxGraphBuilder b, string logits, int head, string view)
+    {
+        var pair = b.AddNode("Slice",
+            [logits, b.AddInt64Constant($"{view}_head{head + 1}_start", [2L * head], 1), b.AddInt64Constant($"{view}_head{head + 1}_end", [2L * head + 2], 1),
+                b.AddInt64Constant($"{view}_head{head + 1}_axis", [1L], 1)],
+            $"{view}_head{head + 1}_logits");
+        return b.AddNode("Softmax", [pair], $"{view}_head{head + 1}_softmax", OnnxGraphBuilder.Int("axis", 1));
     }
 
     private static long OutputChannels(Module sequential)

@@ -17,6 +17,12 @@ public sealed record ModelOptions
 
     /// <summary>Share one head conv between both heads (two-headed only; reference false).</summary>
     public bool SharedHeadConv { get; init; }
+
+    /// <summary>
+    /// Two-headed only: also run the trunk on the input averaged down 2x2 with a second pair of heads, and output the mean
+    /// of both views' probabilities (<see cref="TwoHeadedNetwork.Fuse"/>). Off in the reference.
+    /// </summary>
+    public bool CoarseView { get; init; }
 }
 
 /// <summary>A network and how to read it.</summary>
@@ -67,8 +73,10 @@ public static class ModelRegistry
         var architecture = Architecture.Parse(options.Architecture);
         if (!Entries.TryGetValue(options.Backbone, out var entry))
             throw new ArgumentException($"model.backbone '{options.Backbone}' is unknown; known: {string.Join(", ", Backbones)}");
+        if (options.CoarseView && architecture != Architecture.TwoHeaded)
+            throw new ArgumentException($"model.coarse_view needs model.architecture {Architecture.TwoHeaded.Name}, not {architecture.Name}");
         Module<Tensor, Tensor> network = architecture == Architecture.TwoHeaded
-            ? new TwoHeadedNetwork(entry.CreateTrunk(), entry.TrunkChannels, new HeadDesign(options.HeadChannels, options.SharedHeadConv))
+            ? new TwoHeadedNetwork(entry.CreateTrunk(), entry.TrunkChannels, new HeadDesign(options.HeadChannels, options.SharedHeadConv), options.CoarseView)
             : entry.CreateThreeOutput();
         return new BuiltModel(network, architecture, entry.Name);
     }

@@ -23,6 +23,8 @@ public sealed record HeadDesign(int HeadChannels = 1024, bool SharedConv = false
 /// The two-headed classifier: a shared trunk (<c>base_model</c>) and two heads, each 1x1 conv + BN + ReLU, global mean pool
 /// and Linear(·, 2). Field names are the reference's state-dict keys (<c>base_model.*</c>, <c>head1_conv.*</c>,
 /// <c>head2_conv.*</c>, <c>fc1.*</c>, <c>fc2.*</c>). Forward returns logits (N, 4): screen logits then not-document logits.
+/// With a coarse view the same trunk also sees the input averaged down 2x2 and a second pair of heads (<c>coarse_*</c>)
+/// reads it; each head's probabilities are then the mean of the two views' (see <see cref="Fuse"/>).
 /// </summary>
 public sealed class TwoHeadedNetwork : Module<Tensor, Tensor>
 {
@@ -32,9 +34,18 @@ public sealed class TwoHeadedNetwork : Module<Tensor, Tensor>
     private readonly Sequential? head_conv;
     private readonly Linear fc1;
     private readonly Linear fc2;
+    private readonly Sequential? coarse_head1_conv;
+    private readonly Sequential? coarse_head2_conv;
+    private readonly Sequential? coarse_head_conv;
+    private readonly Linear? coarse_fc1;
+    private readonly Linear? coarse_fc2;
 
     /// <summary>Two heads of <paramref name="design"/> on <paramref name="trunk"/>, whose output has <paramref name="trunkChannels"/> channels.</summary>
-    public TwoHeadedNetwork(Module<Tensor, Tensor> trunk, long trunkChannels, HeadDesign design) : base("TwoHeadedNetwork")
+    /// <param name="trunk">The shared trunk (<c>base_model</c>), feature map output.</param>
+    /// <param name="trunkChannels">Channels of the trunk's feature map.</param>
+    /// <param name="design">The head layout (of both views' heads).</param>
+    /// <param name="coarseView">Also read the input at half resolution through the same trunk with a second pair of heads.</param>
+    public TwoHeadedNetwork(Module<Tensor, Tensor> trunk, long trunkChannels, HeadDesign design, bool coarseView = false) : base("TwoHeadedNetwork")
     {
         if (design.HeadChannels < 1) throw new ArgumentOutOfRangeException(nameof(design), design.HeadChannels, "model.head_channels must be positive");
         Design = design;
@@ -51,6 +62,20 @@ public sealed class TwoHeadedNetwork : Module<Tensor, Tensor>
         }
         fc1 = Linear(design.HeadChannels, 2);
         fc2 = Linear(design.HeadChannels, 2);
+        if (coarseView)
+        {
+            if (design.SharedConv)
+            {
+                coarse_head_conv = ShuffleNetV2.PointwiseConv(trunkChannels, design.HeadChannels);
+            }
+            else
+            {
+                coarse_head1_conv = ShuffleNetV2.PointwiseConv(trunkChannels, design.HeadChannels);
+                coarse_head2_conv = ShuffleNetV2.PointwiseConv(trunkChannels, design.HeadChannels);
+            }
+            coarse_fc1 = Linear(design.HeadChannels, 2);
+            coarse_fc2 = Linear(design.HeadChannels, 2);
+        }
         RegisterComponents();
     }
 
@@ -60,11 +85,42 @@ public sealed class TwoHeadedNetwork : Module<Tensor, Tensor>
     /// <summary>Channels of the trunk's feature map.</summary>
     public long TrunkChannels { get; }
 
+    /// <summary>Whether a second pair of heads reads the input at half resolution.</summary>
+    public bool HasCoarseView => coarse_fc1 is not null;
+
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return Heads(base_model.call(x)).MoveToOuterDisposeScope();
+        if (!HasCoarseView) return Heads(base_model.call(x)).MoveToOuterDisposeScope();
+        var (full, coarse) = ViewLogits(x);
+        return Fuse(full, coarse).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Each view's logits (N, 4): the heads on the trunk's map of <paramref name="x"/>, and the coarse heads on its map of
+    /// <paramref name="x"/> averaged over 2x2 blocks. Training gives each view its own loss, so each pair of heads learns
+    /// to decide alone, as two separately trained models would; only their outputs are combined.
+    /// </summary>
+    public (Tensor Full, Tensor Coarse) ViewLogits(Tensor x)
+    {
+        if (!HasCoarseView) throw new InvalidOperationException("this network has no coarse view (model.coarse_view)");
+        using var scope = NewDisposeScope();
+        var full = Heads(base_model.call(x));
+        var coarse = CoarseHeads(base_model.call(functional.avg_pool2d(x, 2)));
+        return (full.MoveToOuterDisposeScope(), coarse.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Combines two views' logits (N, 4) into logits whose per-head softmax is the mean of the two views' softmaxes: the
+    /// log of that mean, a valid logit pair, so probabilities, thresholds and export read them as any two-headed output.
+    /// </summary>
+    public static Tensor Fuse(Tensor full, Tensor coarse)
+    {
+        using var scope = NewDisposeScope();
+        var heads = Enumerable.Range(0, 2).Select(head =>
+            functional.softmax(full.narrow(1, 2 * head, 2), 1).Plus(functional.softmax(coarse.narrow(1, 2 * head, 2), 1)).Times(0.5).log()).ToArray();
+        return cat(heads, 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>The trunk's stages, or null when it cannot expose them (see <see cref="IStagedTrunk"/>).</summary>
@@ -78,25 +134,30 @@ public sealed class TwoHeadedNetwork : Module<Tensor, Tensor>
     /// <param name="detachTrunk">Give the heads the trunk's map cut from the graph, so losses on the logits train the heads alone.</param>
     public (Tensor Logits, IReadOnlyList<Tensor> Stages) ForwardWithStages(Tensor x, bool detachTrunk = false)
     {
+        if (HasCoarseView) throw new NotSupportedException("distillation does not support a coarse view (model.coarse_view)");
         var trunk = base_model as IStagedTrunk ?? throw new NotSupportedException($"the trunk {base_model.GetType().Name} does not expose its stages");
         var stages = trunk.StageOutputs(x);
         return (Heads(detachTrunk ? stages[^1].detach() : stages[^1]), stages);
     }
 
-    private Tensor Heads(Tensor features)
+    private Tensor Heads(Tensor features) => Heads(features, head_conv, head1_conv, head2_conv, fc1, fc2);
+
+    private Tensor CoarseHeads(Tensor features) => Heads(features, coarse_head_conv, coarse_head1_conv, coarse_head2_conv, coarse_fc1!, coarse_fc2!);
+
+    private static Tensor Heads(Tensor features, Sequential? shared, Sequential? screenConv, Sequential? notDocumentConv, Linear screenFc, Linear notDocumentFc)
     {
         using var scope = NewDisposeScope();
         Tensor screen, notDocument;
-        if (head_conv is not null)
+        if (shared is not null)
         {
-            var pooled = head_conv.call(features).mean([2, 3]);
-            screen = fc1.call(pooled);
-            notDocument = fc2.call(pooled);
+            var pooled = shared.call(features).mean([2, 3]);
+            screen = screenFc.call(pooled);
+            notDocument = notDocumentFc.call(pooled);
         }
         else
         {
-            screen = fc1.call(head1_conv!.call(features).mean([2, 3]));
-            notDocument = fc2.call(head2_conv!.call(features).mean([2, 3]));
+            screen = screenFc.call(screenConv!.call(features).mean([2, 3]));
+            notDocument = notDocumentFc.call(notDocumentConv!.call(features).mean([2, 3]));
         }
         return cat([screen, notDocument], 1).MoveToOuterDisposeScope();
     }

@@ -64,6 +64,7 @@ public sealed class InitialWeights : IDisposable
         Require("model.head_channels", Options.HeadChannels.ToString(System.Globalization.CultureInfo.InvariantCulture),
             run.HeadChannels.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Require("model.shared_head_conv", Options.SharedHeadConv ? "true" : "false", run.SharedHeadConv ? "true" : "false");
+        Require("model.coarse_view", Options.CoarseView ? "true" : "false", run.CoarseView ? "true" : "false");
     }
 
     /// <summary>

@@ -210,6 +210,7 @@ public sealed class Trainer(ITrainingObserver observer)
         if (unlabeled is not null)
             observer.OnMessage($"adding up to {unlabeledBatchSize} of {unlabeled.Count} unlabeled images from {config.Distill.Unlabeled} to every step (soft and feature losses only)");
         var metadataExtra = new Dictionary<string, string> { ["run"] = Path.GetFileName(run.Path), ["dataset"] = config.Data.Root, ["head_design"] = new HeadDesign(config.Model.HeadChannels, config.Model.SharedHeadConv).Name };
+        if (config.Model.CoarseView) metadataExtra["views"] = $"{config.Data.ImageSize} px and {config.Data.ImageSize / 2} px (2x2 average), probabilities averaged";
         if (distiller is not null) metadataExtra["distilled_from"] = Path.GetFullPath(config.Distill.TeacherCheckpoint()!);
         if (distiller is { InputScale: > 1 }) metadataExtra["teacher_input"] = $"{trainSpec.Width}x{trainSpec.Height}";
         if (config.Distill.MixupImages > 0) metadataExtra["distilled_on_mixed"] = $"{config.Distill.MixupImages} per step, alpha {config.Distill.MixupAlpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
@@ -255,7 +256,14 @@ public sealed class Trainer(ITrainingObserver observer)
                     // Logits and loss are taken in float32 so the softmax, smoothing and reported losses keep full precision.
                     using (config.UsesBFloat16() ? CpuAutocast.BFloat16() : null)
                     {
-                        if (distiller is null)
+                        if (distiller is null && model.Network is TwoHeadedNetwork { HasCoarseView: true } views)
+                        {
+                            var (full, coarse) = views.ViewLogits(x);
+                            (full, coarse) = (full.to_type(ScalarType.Float32), coarse.to_type(ScalarType.Float32));
+                            logits = TwoHeadedNetwork.Fuse(full, coarse);
+                            loss = model.Architecture.Loss(full, y, lossSettings).Plus(model.Architecture.Loss(coarse, y, lossSettings)).Times(0.5);
+                        }
+                        else if (distiller is null)
                         {
                             logits = model.Network.call(x).to_type(ScalarType.Float32);
                             loss = model.Architecture.Loss(logits, y, lossSettings);

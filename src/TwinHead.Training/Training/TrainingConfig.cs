@@ -121,6 +121,9 @@ public sealed record TrainingConfig
         if (!ModelRegistry.Backbones.Contains(Model.Backbone, StringComparer.OrdinalIgnoreCase))
             throw new ConfigException($"config key 'model.backbone' = {Model.Backbone}: unknown; known: {string.Join(", ", ModelRegistry.Backbones)}");
         Check(Model.HeadChannels is >= 1 and <= 8192, "model.head_channels", Model.HeadChannels, "must be in 1..8192");
+        Check(!Model.CoarseView || Architecture.Parse(Model.Architecture) == Architecture.TwoHeaded, "model.coarse_view", Model.CoarseView,
+            $"needs model.architecture {Architecture.TwoHeaded.Name}");
+        Check(!Model.CoarseView || !Distill.IsEnabled(), "model.coarse_view", Model.CoarseView, "is not supported with distill.teacher");
         return this;
     }
 
@@ -131,6 +134,7 @@ public sealed record TrainingConfig
         Backbone = Model.Backbone,
         HeadChannels = Model.HeadChannels,
         SharedHeadConv = Model.SharedHeadConv,
+        CoarseView = Model.CoarseView,
     };
 
     /// <summary>Preprocessing of this run (stretch to image_size, ImageNet mean/std).</summary>
@@ -267,6 +271,12 @@ public sealed record ModelConfig
 
     /// <summary>Share one head conv between both heads (two-headed).</summary>
     public bool SharedHeadConv { get; init; }
+
+    /// <summary>
+    /// Two-headed: a second pair of heads reads the input averaged down 2x2 through the same trunk, each pair trained on
+    /// its own loss, and the model outputs the mean of both views' probabilities (data.image_size is the fine view's size).
+    /// </summary>
+    public bool CoarseView { get; init; }
 
     /// <summary>
     /// Weights to start from (empty: random init): a checkpoint, a run folder (its best checkpoint) or a PyTorch

@@ -17,6 +17,8 @@ public sealed class OnnxExportParityTests(ITestOutputHelper output) : IDisposabl
     [InlineData("three-output")]
     [InlineData("shared-head")]
     [InlineData("slim-head")]
+    [InlineData("coarse-view")]
+    [InlineData("coarse-view-shared-head")]
     public void Exported_model_matches_TorchSharp_eval_within_1e4_with_identical_decisions(string design)
     {
         using var model = TinyModels.Create(TinyModels.Options(design));
@@ -33,6 +35,26 @@ public sealed class OnnxExportParityTests(ITestOutputHelper output) : IDisposabl
         Assert.Equal(0, report.DecisionMismatches);
         Assert.Equal(4, report.Samples);
         Assert.True(report.MaxLogitMagnitude > 1e-3, "logits are too small for the comparison to mean anything");
+    }
+
+    /// <summary>The coarse view runs the trunk a second time: its weights must be stored once, not twice.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_coarse_view_stores_the_trunk_once(bool halfPrecision)
+    {
+        using var plain = TinyModels.Create(TinyModels.Options("slim-head"));
+        using var twoViews = TinyModels.Create(TinyModels.Options("coarse-view"));
+        var options = new OnnxExportOptions { HalfPrecisionWeights = halfPrecision };
+        var a = OnnxExporter.Build(plain, TinyModels.Metadata(plain), options).Graph;
+        var b = OnnxExporter.Build(twoViews, TinyModels.Metadata(twoViews), options).Graph;
+
+        static long TrunkValues(Onnx.GraphProto g) => g.Initializer.Where(i => i.Name.StartsWith("base_model.", StringComparison.Ordinal)).Sum(i => i.Dims.Aggregate(1L, (x, d) => x * d));
+        Assert.True(TrunkValues(a) > 100_000, $"trunk values: {TrunkValues(a)}");
+        var extra = b.Initializer.Where(i => i.Name.StartsWith("base_model.", StringComparison.Ordinal)).Select(i => i.Name).Except(a.Initializer.Select(i => i.Name));
+        Assert.True(TrunkValues(a) == TrunkValues(b), "stored twice: " + string.Join(" ", extra));
+        Assert.Contains(b.Initializer, i => i.Name.StartsWith("coarse_fc1.", StringComparison.Ordinal));
+        Assert.Equal(1, b.Node.Count(n => n.OpType == "AveragePool") - a.Node.Count(n => n.OpType == "AveragePool"));
     }
 
     [Fact]

@@ -16,6 +16,8 @@ internal static class TinyModels
         "three-output" => new ModelOptions { Architecture = "three-output" },
         "shared-head" => new ModelOptions { SharedHeadConv = true },
         "slim-head" => new ModelOptions { HeadChannels = 64 },
+        "coarse-view" => new ModelOptions { HeadChannels = 64, CoarseView = true },
+        "coarse-view-shared-head" => new ModelOptions { HeadChannels = 64, SharedHeadConv = true, CoarseView = true },
         _ => throw new ArgumentException(design),
     };
 

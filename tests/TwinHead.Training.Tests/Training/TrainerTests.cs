@@ -96,6 +96,47 @@ public class TrainerTests : IClassFixture<TinyDatasetFixture>
         Assert.True(ya.allclose(yb, rtol: 0, atol: 0));
     }
 
+    /// <summary>A coarse view trains both pairs of heads on a frozen trunk and survives the checkpoint and the ONNX export.</summary>
+    [Fact]
+    public void A_coarse_view_run_trains_both_views_and_exports_with_parity()
+    {
+        var output = data.Scratch("coarse-view");
+        var config = BuiltInConfigs.Resolve("quickstart", [
+            $"data.root={data.Root}", "data.image_size=32", "data.batch_size=8", "data.workers=2", "optim.epochs=1",
+            $"output={output}", "name=run", "tensorboard=false", "threads=1", "model.head_channels=32", "model.coarse_view=true",
+            "optim.backbone_lr_scale=0"]);
+        manual_seed(config.Seed);
+        using var initial = TwinHead.Training.Models.ModelRegistry.Create(config.ToModelOptions());
+        var result = new Trainer(new RecordingObserver()).Train(config);
+
+        Assert.True(double.IsFinite(result.Epochs.Single().TrainLoss));
+        using var trained = CheckpointFile.Load(result.Run.LastCheckpoint);
+        Assert.True(trained.Options.CoarseView);
+        Assert.Contains("16 px", trained.Metadata.Extra["views"]);
+        var before = initial.Network.state_dict();
+        var after = trained.Model.Network.state_dict();
+        bool Moved(string key) => !before[key].allclose(after[key], rtol: 0, atol: 1e-7);
+        Assert.True(Moved("fc1.weight"), "the full view's heads did not train");
+        Assert.True(Moved("coarse_fc1.weight"), "the coarse view's heads did not train");
+        Assert.True(Moved("coarse_head2_conv.0.weight"), "the coarse view's not-document conv did not train");
+        Assert.All(before.Keys.Where(k => k.StartsWith("base_model.", StringComparison.Ordinal)), k => Assert.False(Moved(k), $"frozen trunk changed: {k}"));
+
+        var onnx = Path.Combine(output, "coarse.onnx");
+        TwinHead.Training.Export.OnnxExporter.Export(trained.Model, trained.Metadata, onnx);
+        var parity = TwinHead.Training.Export.ExportParity.Check(trained.Model, trained.Metadata, onnx);
+        Assert.True(parity.Passed, parity.ToString());
+    }
+
+    [Fact]
+    public void A_coarse_view_is_refused_with_three_outputs_or_a_teacher()
+    {
+        var output = data.Scratch("coarse-view-bad");
+        var threeOutput = Assert.Throws<ConfigException>(() => BuiltInConfigs.Resolve("quickstart", [
+            $"data.root={data.Root}", $"output={output}", "model.architecture=three-output", "model.coarse_view=true"]).Validate());
+        Assert.Contains("model.coarse_view", threeOutput.Message);
+        Assert.Contains("two-headed", threeOutput.Message);
+    }
+
     [Fact]
     public void Resume_continues_from_the_last_checkpoint()
     {
