@@ -51,32 +51,25 @@ public sealed class TwoHeadedNetwork : Module<Tensor, Tensor>
         Design = design;
         TrunkChannels = trunkChannels;
         base_model = trunk;
+        (head_conv, head1_conv, head2_conv, fc1, fc2) = NewHeads(trunkChannels, design);
+        if (coarseView) (coarse_head_conv, coarse_head1_conv, coarse_head2_conv, coarse_fc1, coarse_fc2) = NewHeads(trunkChannels, design);
+        RegisterComponents();
+    }
+
+    /// <summary>One view's heads, created in the reference's order (convs, then fc1, fc2), so seeded runs keep their weights.</summary>
+    private static (Sequential? Shared, Sequential? Screen, Sequential? NotDocument, Linear ScreenFc, Linear NotDocumentFc) NewHeads(long trunkChannels, HeadDesign design)
+    {
+        Sequential? shared = null, screen = null, notDocument = null;
         if (design.SharedConv)
         {
-            head_conv = ShuffleNetV2.PointwiseConv(trunkChannels, design.HeadChannels);
+            shared = ShuffleNetV2.PointwiseConv(trunkChannels, design.HeadChannels);
         }
         else
         {
-            head1_conv = ShuffleNetV2.PointwiseConv(trunkChannels, design.HeadChannels);
-            head2_conv = ShuffleNetV2.PointwiseConv(trunkChannels, design.HeadChannels);
+            screen = ShuffleNetV2.PointwiseConv(trunkChannels, design.HeadChannels);
+            notDocument = ShuffleNetV2.PointwiseConv(trunkChannels, design.HeadChannels);
         }
-        fc1 = Linear(design.HeadChannels, 2);
-        fc2 = Linear(design.HeadChannels, 2);
-        if (coarseView)
-        {
-            if (design.SharedConv)
-            {
-                coarse_head_conv = ShuffleNetV2.PointwiseConv(trunkChannels, design.HeadChannels);
-            }
-            else
-            {
-                coarse_head1_conv = ShuffleNetV2.PointwiseConv(trunkChannels, design.HeadChannels);
-                coarse_head2_conv = ShuffleNetV2.PointwiseConv(trunkChannels, design.HeadChannels);
-            }
-            coarse_fc1 = Linear(design.HeadChannels, 2);
-            coarse_fc2 = Linear(design.HeadChannels, 2);
-        }
-        RegisterComponents();
+        return (shared, screen, notDocument, Linear(design.HeadChannels, 2), Linear(design.HeadChannels, 2));
     }
 
     /// <summary>The head layout.</summary>
