@@ -30,7 +30,7 @@ public enum GeneratorVersion
     Recaptured,
 
     /// <summary>
-    /// v5: v4, with a sixth kind of screen photo: the panel fills the frame, no bezel, all of its content in view, its
+    /// v5: v4, with a seventh kind of screen photo (<c>device</c> fullframe): the panel fills the frame, no bezel, all of its content in view, its
     /// pixel grid too fine to resolve and aliased on the sensor into moire bands. That is how a recapture of a picture
     /// shown full-screen looks (a product or a face photographed off a monitor), which v4 lacks: its bezel-less
     /// close-ups magnify the grid and show a few dozen display pixels. Documents and not-documents are v4's (so v2's),
