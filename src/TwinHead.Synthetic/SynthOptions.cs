@@ -30,11 +30,11 @@ public enum GeneratorVersion
     Recaptured,
 
     /// <summary>
-    /// v5: v4, with a seventh kind of screen photo (<c>device</c> fullframe): the panel fills the frame, no bezel, all of its content in view, its
-    /// pixel grid too fine to resolve and aliased on the sensor into moire bands. That is how a recapture of a picture
-    /// shown full-screen looks (a product or a face photographed off a monitor), which v4 lacks: its bezel-less
-    /// close-ups magnify the grid and show a few dozen display pixels. Documents and not-documents are v4's (so v2's),
-    /// file for file, for the same seed.
+    /// v5: v4, with a seventh kind of screen photo (<c>device</c> fullframe): the panel fills the frame, no bezel, all
+    /// of its content in view, its pixel grid too fine to resolve and aliased on the sensor into moire bands. That is
+    /// how a recapture of a picture shown full-screen looks (a product or a face photographed off a monitor), which v4
+    /// lacks: its bezel-less close-ups magnify the grid and show a few dozen display pixels. Documents and
+    /// not-documents are v4's (so v2's), file for file, for the same seed.
     /// </summary>
     FullFrame,
 }
