@@ -119,10 +119,7 @@ public static class OnnxExporter
 
     private static void EmitHeadProbability(OnnxGraphBuilder b, string logits, int head, string outputName)
     {
-        var pair = b.AddNode("Slice",
-            [logits, b.AddInt64Constant($"head{head + 1}_start", [2L * head], 1), b.AddInt64Constant($"head{head + 1}_end", [2L * head + 2], 1), b.AddInt64Constant($"head{head + 1}_axis", [1L], 1)],
-            $"head{head + 1}_logits");
-        var softmax = b.AddNode("Softmax", [pair], $"head{head + 1}_softmax", OnnxGraphBuilder.Int("axis", 1));
+        var softmax = OnnxModuleEmitters.EmitHeadSoftmax(b, logits, head, "");
         b.AddNode("Gather", [softmax, b.AddInt64Constant($"head{head + 1}_positive", [1L])], outputName, OnnxGraphBuilder.Int("axis", 1));
     }
 }

@@ -229,7 +229,7 @@ public static class OnnxModuleEmitters
         var heads = new string[2];
         for (var head = 0; head < 2; head++)
         {
-            var mean = b.AddNode("Mul", [b.AddNode("Add", [HeadSoftmax(b, full, head, "full"), HeadSoftmax(b, coarse, head, "coarse")], $"head{head + 1}_sum"), half],
+            var mean = b.AddNode("Mul", [b.AddNode("Add", [EmitHeadSoftmax(b, full, head, "full_"), EmitHeadSoftmax(b, coarse, head, "coarse_")], $"head{head + 1}_sum"), half],
                 $"head{head + 1}_mean");
             heads[head] = b.AddNode("Log", [mean], $"head{head + 1}_log_mean");
         }
@@ -256,13 +256,17 @@ public static class OnnxModuleEmitters
         return scope.Builder.AddNode("Concat", [screen, notDocument], scope.Name(prefix + "logits"), OnnxGraphBuilder.Int("axis", 1));
     }
 
-    private static string HeadSoftmax(OnnxGraphBuilder b, string logits, int head, string view)
+    /// <summary>
+    /// Softmax (N, 2) over head <paramref name="head"/>'s pair of columns of two-headed <paramref name="logits"/> (N, 4);
+    /// value names start with <paramref name="prefix"/>.
+    /// </summary>
+    public static string EmitHeadSoftmax(OnnxGraphBuilder b, string logits, int head, string prefix)
     {
         var pair = b.AddNode("Slice",
-            [logits, b.AddInt64Constant($"{view}_head{head + 1}_start", [2L * head], 1), b.AddInt64Constant($"{view}_head{head + 1}_end", [2L * head + 2], 1),
-                b.AddInt64Constant($"{view}_head{head + 1}_axis", [1L], 1)],
-            $"{view}_head{head + 1}_logits");
-        return b.AddNode("Softmax", [pair], $"{view}_head{head + 1}_softmax", OnnxGraphBuilder.Int("axis", 1));
+            [logits, b.AddInt64Constant($"{prefix}head{head + 1}_start", [2L * head], 1), b.AddInt64Constant($"{prefix}head{head + 1}_end", [2L * head + 2], 1),
+                b.AddInt64Constant($"{prefix}head{head + 1}_axis", [1L], 1)],
+            $"{prefix}head{head + 1}_logits");
+        return b.AddNode("Softmax", [pair], $"{prefix}head{head + 1}_softmax", OnnxGraphBuilder.Int("axis", 1));
     }
 
     private static long OutputChannels(Module sequential)
