@@ -104,10 +104,10 @@ internal static class DisplayScene
         var layout = rng.Pick(SubpixelDisplay.Layouts);
         cues.Layout = layout;
         // Strong moire needs a crisp grid (little light between sub-pixels): most full-frame panels get one.
-        using var panel = new SubpixelDisplay(content, layout, rng, crispShare: fullFrame ? 0.6 : 0.2);
+        var panel = new SubpixelDisplay(content, layout, rng, crispShare: fullFrame ? 0.6 : 0.2);
 
         // Bilinear or nearest lookups without mipmaps: one sample per camera pixel, which is what aliases.
-        var sampling = rng.Chance(0.75) ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None) : new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None);
+        var bilinear = rng.Chance(0.75);
         if (panel.Contrast < 0.5f) moire *= panel.Contrast * 2;
         cues.Moire = Math.Round(moire, 3);
 
@@ -115,12 +115,10 @@ internal static class DisplayScene
         canvas.Save();
         canvas.ClipPath(screenPath, antialias: true);
         canvas.DrawColor(Palette.Gray(rng.Int(5, 25)));
-        using (var emissive = Emissive(rng, 1 / panel.Transmission))
-        {
-            var panelToSensor = Homography.RectToQuad(panel.Width, panel.Height, quad);
-            if (distant) DrawSupersampled(canvas, frame, quad, panel, panelToSensor, sampling, emissive);
-            else panel.Draw(canvas, panelToSensor, sampling, emissive);
-        }
+        var emissive = Emissive(rng, 1 / panel.Transmission);
+        var panelToSensor = Homography.RectToQuad(panel.Width, panel.Height, quad);
+        if (distant) DrawSupersampled(canvas, frame, quad, panel, panelToSensor, bilinear, emissive);
+        else panel.Draw(canvas, panelToSensor, bilinear, emissive);
         if (rng.Chance(0.35)) Banding(canvas, frame, rng);
         if (rng.Chance(0.55)) Glare(canvas, frame, rng);
         if (rng.Chance(0.35)) Reflection(canvas, frame, rng);
@@ -137,19 +135,15 @@ internal static class DisplayScene
     /// panel's bounding box is drawn finely.
     /// </summary>
     internal static void DrawSupersampled(SKCanvas canvas, SKRect frame, SKPoint[] quad, SubpixelDisplay panel, SKMatrix panelToSensor,
-        SKSamplingOptions sampling, SKColorFilter emissive)
+        bool bilinear, float[] emissive)
     {
         var box = SKRectI.Intersect(SKRectI.Round(Bounds(quad)), SKRectI.Ceiling(frame));
         if (box.Width < 1 || box.Height < 1) return;
         // An integer factor keeps the average an exact box; the cap bounds the cost of panels that fill the frame.
         var factor = Math.Clamp((int)Math.Sqrt(MaxSupersampledPixels / ((double)box.Width * box.Height)), 2, Supersample);
         using var fine = new SKBitmap(new SKImageInfo(box.Width * factor, box.Height * factor, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using (var fineCanvas = new SKCanvas(fine))
-        {
-            fineCanvas.Clear(SKColors.Transparent);
-            var sensorToFine = SKMatrix.CreateScale(factor, factor).PreConcat(SKMatrix.CreateTranslation(-box.Left, -box.Top));
-            panel.Draw(fineCanvas, sensorToFine.PreConcat(panelToSensor), sampling, emissive);
-        }
+        var sensorToFine = SKMatrix.CreateScale(factor, factor).PreConcat(SKMatrix.CreateTranslation(-box.Left, -box.Top));
+        panel.Render(fine, sensorToFine.PreConcat(panelToSensor), bilinear, emissive);
         using var averaged = new SKBitmap(new SKImageInfo(box.Width, box.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
         BoxAverage(PixelSpan.Of(fine), fine.RowBytes, PixelSpan.Of(averaged), averaged.RowBytes, box.Width, box.Height, factor);
         averaged.SetImmutable();
@@ -340,8 +334,9 @@ internal static class DisplayScene
         return points;
     }
 
-    /// <summary>Panel emission: gain that makes up for the sub-pixel mask, raised black level, saturation, cool or warm white point.</summary>
-    private static SKColorFilter Emissive(SampleRandom rng, float compensation)
+    /// <summary>Panel emission as a 4x5 colour matrix: gain that makes up for the sub-pixel mask, raised black level,
+    /// saturation, cool or warm white point.</summary>
+    private static float[] Emissive(SampleRandom rng, float compensation)
     {
         var gain = compensation * rng.Range(0.85, 1.15);
         var saturation = rng.Range(0.85, 1.25);
@@ -362,7 +357,7 @@ internal static class DisplayScene
             m[row * 5 + 4] = lift;
         }
         m[18] = 1;
-        return SKColorFilter.CreateColorMatrix(m);
+        return m;
     }
 
     /// <summary>Rolling-shutter bands from the panel's PWM or refresh: soft dark stripes along sensor rows.</summary>

@@ -140,17 +140,16 @@ public sealed class DisplaySceneTests
     {
         using var content = new SKBitmap(new SKImageInfo(400, 240, SKColorType.Rgba8888, SKAlphaType.Premul));
         content.Erase(new SKColor(128, 128, 128));
-        using var panel = new SubpixelDisplay(content, "rgb-stripe", new SampleRandom(3));
+        var panel = new SubpixelDisplay(content, "rgb-stripe", new SampleRandom(3));
         using var scene = new SKBitmap(new SKImageInfo(200, 140, SKColorType.Rgba8888, SKAlphaType.Premul));
         var gain = 1 / panel.Transmission;
-        using var emissive = SKColorFilter.CreateColorMatrix([gain, 0, 0, 0, 0, 0, gain, 0, 0, 0, 0, 0, gain, 0, 0, 0, 0, 0, 1, 0]);
-        var sampling = new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None);
+        float[] emissive = [gain, 0, 0, 0, 0, 0, gain, 0, 0, 0, 0, 0, gain, 0, 0, 0, 0, 0, 1, 0];
         using (var canvas = new SKCanvas(scene))
         {
             canvas.Clear(SKColors.Black);
             var map = Homography.RectToQuad(panel.Width, panel.Height, quad);
-            if (distant) DisplayScene.DrawSupersampled(canvas, new SKRect(0, 0, 200, 140), quad, panel, map, sampling, emissive);
-            else panel.Draw(canvas, map, sampling, emissive);
+            if (distant) DisplayScene.DrawSupersampled(canvas, new SKRect(0, 0, 200, 140), quad, panel, map, bilinear: true, emissive);
+            else panel.Draw(canvas, map, bilinear: true, emissive);
         }
         // Mean absolute difference between horizontal neighbours, all channels, well inside the panel.
         double sum = 0;
