@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using SkiaSharp;
@@ -149,6 +150,7 @@ internal sealed class SubpixelDisplay
         public readonly float E20 = e[10], E21 = e[11], E22 = e[12], E2 = e[13] + e[14];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe uint RenderPixel(in Pass p, uint* content, uint* cell, int px, int py)
     {
         float x = px + 0.5f, y = py + 0.5f;
@@ -212,6 +214,7 @@ internal sealed class SubpixelDisplay
     private static uint Unorm(float value) => (uint)(Math.Clamp(value, 0f, 1f) * 255 + 0.5f);
 
     /// <summary>Eight pixels at a time from the row's start; returns where the scalar tail begins.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe int RenderVectors(in Pass p, uint* content, uint* cell, uint* row, int py, int width)
     {
         var m = p.Inverse;
@@ -292,13 +295,16 @@ internal sealed class SubpixelDisplay
         return x;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Wrap(Vector256<float> whole, Vector256<float> size) =>
         Avx.ConvertToVector256Int32WithTruncation(whole - Vector256.Floor(whole / size) * size);
 
     /// <summary>Cell lookups; indices are clamped so that lanes off the panel (NaN or huge coordinates) stay in bounds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe Vector256<int> Gather(uint* cell, Vector256<int> index, Vector256<int> last) =>
         Avx2.GatherVector256((int*)cell, Vector256.Max(Vector256.Min(index, last), Vector256<int>.Zero), 4);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Bilerp(Vector256<int> a, Vector256<int> b, Vector256<int> c, Vector256<int> d, int shift, Vector256<float> tx, Vector256<float> ty)
     {
         var byteMask = Vector256.Create(0xFF);
@@ -310,6 +316,7 @@ internal sealed class SubpixelDisplay
         return top + (bottom - top) * ty;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Unorm(Vector256<float> value, Vector256<float> zero, Vector256<float> one, Vector256<float> half) =>
         Avx.ConvertToVector256Int32WithTruncation(Avx.Min(Avx.Max(value, zero), one) * Vector256.Create(255f) + half);
 

@@ -226,10 +226,12 @@ internal static class Surfaces
     }
 
     /// <summary>Grey levels at eight texel indices of a tile row (32-bit loads; the tile is padded for the last texel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe Vector256<int> Texels(byte* line, Vector256<int> index, Vector256<int> low) =>
         Avx2.GatherVector256((int*)line, index, 1) & low;
 
     /// <summary>Source-over of an opaque tint channel at coverage a (0..256), as the scalar loop computes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Over(Vector256<int> channel, Vector256<int> tint, Vector256<int> a) =>
         (channel + Vector256.ShiftRightArithmetic((tint - channel) * a + Vector256.Create(128), 8)) & Vector256.Create(0xFF);
 
