@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using SkiaSharp;
 
 namespace TwinHead.Synthetic;
@@ -157,53 +160,78 @@ internal static class DisplayScene
     /// sampling aliases there to near the output's Nyquist frequency and the box passes a quarter of it as a checkerboard
     /// that real photos do not have; the small blur stands for the lens and removes it.
     /// </summary>
-    private static void BoxAverage(ReadOnlySpan<byte> fine, int fineStride, Span<byte> output, int outputStride, int width, int height, int factor)
+    /// <remarks>Vector arithmetic on exact integer sums; the division by the kernel's total is done in float, where
+    /// (sum + 0.5) / total never lies within rounding error of a whole number, so it is the integer quotient.</remarks>
+    internal static unsafe void BoxAverage(ReadOnlySpan<byte> fine, int fineStride, Span<byte> output, int outputStride, int width, int height, int factor)
     {
-        var means = new int[width * height * 4];
-        for (var y = 0; y < height; y++)
+        var rowLength = width * 4;
+        var means = ArrayPool<int>.Shared.Rent(rowLength * height);
+        var across = ArrayPool<int>.Shared.Rent(rowLength * height);
+        try
         {
-            for (var fy = 0; fy < factor; fy++)
+            fixed (byte* source = fine)
+            fixed (byte* target = output)
+            fixed (int* sums = means)
+            fixed (int* blurred = across)
             {
-                var row = fine.Slice((y * factor + fy) * fineStride, width * factor * 4);
-                var o = y * width * 4;
-                for (var x = 0; x < width; x++, o += 4)
+                for (var y = 0; y < height; y++)
                 {
-                    var block = row.Slice(x * factor * 4, factor * 4);
-                    for (var k = 0; k < block.Length; k += 4)
+                    var row = sums + y * rowLength;
+                    for (var fy = 0; fy < factor; fy++)
                     {
-                        means[o] += block[k];
-                        means[o + 1] += block[k + 1];
-                        means[o + 2] += block[k + 2];
-                        means[o + 3] += block[k + 3];
+                        var line = source + (long)(y * factor + fy) * fineStride;
+                        for (var x = 0; x < width; x++)
+                        {
+                            var block = line + x * factor * 4;
+                            var sum = Channels(block);
+                            for (var k = 1; k < factor; k++) sum += Channels(block + 4 * k);
+                            var at = row + x * 4;
+                            (fy == 0 ? sum : sum + Vector128.Load(at)).Store(at);
+                        }
+                    }
+                }
+                // Separable [1 2 1]: horizontally into a scratch copy, then vertically into the output (edges repeat).
+                for (var y = 0; y < height; y++)
+                {
+                    var row = sums + y * rowLength;
+                    var to = blurred + y * rowLength;
+                    for (var x = 0; x < width; x++)
+                    {
+                        var left = Vector128.Load(row + Math.Max(x - 1, 0) * 4);
+                        var right = Vector128.Load(row + Math.Min(x + 1, width - 1) * 4);
+                        var centre = Vector128.Load(row + x * 4);
+                        (left + centre + centre + right).Store(to + x * 4);
+                    }
+                }
+                var total = 16 * factor * factor;
+                var half = Vector128.Create(total / 2);
+                var inverse = Vector128.Create(1f / total);
+                for (var y = 0; y < height; y++)
+                {
+                    int* up = blurred + Math.Max(y - 1, 0) * rowLength, centre = blurred + y * rowLength, down = blurred + Math.Min(y + 1, height - 1) * rowLength;
+                    var to = target + (long)y * outputStride;
+                    for (var i = 0; i < rowLength; i += 4)
+                    {
+                        var c = Vector128.Load(centre + i);
+                        var sum = Vector128.Load(up + i) + c + c + Vector128.Load(down + i) + half;
+                        var quotient = Vector128.ConvertToInt32((Vector128.ConvertToSingle(sum) + Vector128.Create(0.5f)) * inverse).AsUInt32();
+                        var bytes = Vector128.Narrow(Vector128.Narrow(quotient, quotient), Vector128<ushort>.Zero);
+                        *(uint*)(to + i) = bytes.AsUInt32().ToScalar();
                     }
                 }
             }
         }
-        // Separable [1 2 1]: horizontally into a scratch copy, then vertically into the output (edges repeat).
-        var across = new int[means.Length];
-        for (var y = 0; y < height; y++)
+        finally
         {
-            for (var x = 0; x < width; x++)
-            {
-                int l = Math.Max(x - 1, 0), r = Math.Min(x + 1, width - 1), i = (y * width + x) * 4;
-                for (var c = 0; c < 4; c++) across[i + c] = means[(y * width + l) * 4 + c] + 2 * means[i + c] + means[(y * width + r) * 4 + c];
-            }
-        }
-        var scale = 16 * factor * factor;
-        for (var y = 0; y < height; y++)
-        {
-            int up = Math.Max(y - 1, 0), down = Math.Min(y + 1, height - 1);
-            for (var x = 0; x < width; x++)
-            {
-                int i = (y * width + x) * 4, o = y * outputStride + x * 4;
-                for (var c = 0; c < 4; c++)
-                {
-                    var sum = across[(up * width + x) * 4 + c] + 2 * across[i + c] + across[(down * width + x) * 4 + c];
-                    output[o + c] = (byte)((sum + scale / 2) / scale);
-                }
-            }
+            ArrayPool<int>.Shared.Return(means);
+            ArrayPool<int>.Shared.Return(across);
         }
     }
+
+    /// <summary>One RGBA pixel's four bytes as four ints.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector128<int> Channels(byte* pixel) =>
+        Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(uint*)pixel).AsByte())).AsInt32();
 
     private static SKRect Bounds(SKPoint[] points)
     {

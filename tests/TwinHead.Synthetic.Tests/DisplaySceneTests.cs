@@ -136,6 +136,49 @@ public sealed class DisplaySceneTests
         Assert.Equal([(36, 64), (48, 64), (64, 36), (64, 48), (64, 64)], sizes.Order().ToArray());
     }
 
+    [Theory]
+    [InlineData(2, 37, 23, 0)]
+    [InlineData(3, 41, 17, 12)]
+    [InlineData(4, 19, 30, 4)]
+    [InlineData(3, 5, 3, 0)]
+    public void Box_average_matches_the_integer_reference(int factor, int width, int height, int stridePadding)
+    {
+        var random = new Random(factor * 1000 + width);
+        var fineStride = width * factor * 4 + stridePadding;
+        var fine = new byte[fineStride * height * factor];
+        random.NextBytes(fine);
+        // Saturated rows too: the largest sums are where a division rounded in float would go wrong first.
+        for (var i = 0; i < fineStride * factor * 2; i++) fine[i] = 255;
+        var outputStride = width * 4 + stridePadding;
+        var output = new byte[outputStride * height];
+        DisplayScene.BoxAverage(fine, fineStride, output, outputStride, width, height, factor);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                for (var c = 0; c < 4; c++)
+                {
+                    var sum = 0;
+                    for (var dy = -1; dy <= 1; dy++)
+                    {
+                        for (var dx = -1; dx <= 1; dx++)
+                        {
+                            int bx = Math.Clamp(x + dx, 0, width - 1), by = Math.Clamp(y + dy, 0, height - 1);
+                            var weight = (2 - Math.Abs(dx)) * (2 - Math.Abs(dy));
+                            for (var fy = 0; fy < factor; fy++)
+                            {
+                                for (var fx = 0; fx < factor; fx++) sum += weight * fine[(by * factor + fy) * fineStride + (bx * factor + fx) * 4 + c];
+                            }
+                        }
+                    }
+                    var total = 16 * factor * factor;
+                    Assert.Equal((sum + total / 2) / total, output[y * outputStride + x * 4 + c]);
+                }
+            }
+        }
+        Assert.Contains(output, b => b == 255);
+    }
+
     private static double Roughness(SKPoint[] quad, bool distant)
     {
         using var content = new SKBitmap(new SKImageInfo(400, 240, SKColorType.Rgba8888, SKAlphaType.Premul));
