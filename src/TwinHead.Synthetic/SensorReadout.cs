@@ -70,7 +70,7 @@ internal static class SensorReadout
         var rows = ArrayPool<int>.Shared.Rent(sh * rowStride);
         var sums = ArrayPool<int>.Shared.Rent(rowLength);
         var keeps = ArrayPool<int>.Shared.Rent(w);
-        // The three tone curves side by side as ints, for the vector loop's gathers (lane c of a pixel reads curve c).
+        // The three tone curves side by side as ints (red, green, blue), so the vector loop can gather lane c from curve c.
         var curves = stackalloc int[3 * 256];
         for (var i = 0; i < 256; i++) (curves[i], curves[256 + i], curves[512 + i]) = (tone[0][i], tone[1][i], tone[2][i]);
         try
@@ -80,9 +80,6 @@ internal static class SensorReadout
             fixed (int* keep = keeps)
             fixed (int* hw = horizontal.Weights)
             fixed (int* vw = vertical.Weights)
-            fixed (byte* red = tone[0])
-            fixed (byte* green = tone[1])
-            fixed (byte* blue = tone[2])
             {
                 var from = (byte*)source.GetPixels();
                 for (var y = 0; y < sh; y++)
@@ -95,7 +92,7 @@ internal static class SensorReadout
                 {
                     VerticalRow(rowsStart, rowStride, sumStart, rowLength, vertical.Start[y], vertical.Count[y], vw + y * vertical.MaxCount);
                     if (darkens) VignetteRow(keep, w, y, vignette);
-                    FinishRow(sumStart, to + (long)y * target.RowBytes, w, red, green, blue, curves, darkens ? keep : null);
+                    FinishRow(sumStart, to + (long)y * target.RowBytes, w, curves, darkens ? keep : null);
                 }
             }
         }
@@ -188,9 +185,10 @@ internal static class SensorReadout
         }
     }
 
-    /// <summary>Tone curve per channel and the vignette's factor (256 = untouched, or none), to 8-bit opaque RGBA.</summary>
+    /// <summary>Tone curve per channel (<paramref name="curves"/>: red, green, blue, 256 entries each) and the vignette's
+    /// factor (256 = untouched, or none), to 8-bit opaque RGBA.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void FinishRow(int* sums, byte* target, int width, byte* red, byte* green, byte* blue, int* curves, int* keeps)
+    private static unsafe void FinishRow(int* sums, byte* target, int width, int* curves, int* keeps)
     {
         const int round = 1 << (FinalShift - 1);
         var x = Avx2.IsSupported ? FinishVectors(sums, target, width, curves, keeps) : 0;
@@ -199,9 +197,9 @@ internal static class SensorReadout
         for (; x < width; x++, sums += 4, target += 4)
         {
             var keep = keeps is null ? 256 : keeps[x];
-            target[0] = (byte)((red[Clamp((sums[0] + round) >> FinalShift)] * keep + 128) >> 8);
-            target[1] = (byte)((green[Clamp((sums[1] + round) >> FinalShift)] * keep + 128) >> 8);
-            target[2] = (byte)((blue[Clamp((sums[2] + round) >> FinalShift)] * keep + 128) >> 8);
+            target[0] = (byte)((curves[Clamp((sums[0] + round) >> FinalShift)] * keep + 128) >> 8);
+            target[1] = (byte)((curves[256 + Clamp((sums[1] + round) >> FinalShift)] * keep + 128) >> 8);
+            target[2] = (byte)((curves[512 + Clamp((sums[2] + round) >> FinalShift)] * keep + 128) >> 8);
             target[3] = 255;
         }
     }
